@@ -1,0 +1,169 @@
+// Kysely table types. Times are UTC epoch ms (INTEGER); booleans are 0/1 INTEGER; JSON is TEXT.
+// Secret columns hold vault ciphertext only (type `Sealed`), never plaintext.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Sealed } from '../secrets/vault';
+
+type Bool = number; // 0 | 1
+type Json = string;
+
+export interface OrganizersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  time_zone: string;
+  is_default: Bool;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: number;
+}
+
+export interface CalendarIntegrationsTable {
+  id: string;
+  organizer_id: string;
+  provider: 'google' | 'outlook' | 'apple';
+  access_token: Sealed | null;
+  refresh_token: Sealed | null;
+  token_expires_at: number | null;
+  provider_user_id: string | null;
+  provider_email: string | null;
+  calendar_id: string | null;
+  last_sync_at: number | null;
+  sync_token: string | null;
+  sync_errors: Generated<number>;
+  is_active: Generated<Bool>;
+  sync_enabled: Generated<Bool>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface VideoIntegrationsTable {
+  id: string;
+  organizer_id: string;
+  provider: 'zoom' | 'google_meet' | 'microsoft_teams' | 'webex';
+  access_token: Sealed | null;
+  refresh_token: Sealed | null;
+  token_expires_at: number | null;
+  provider_user_id: string | null;
+  provider_email: string | null;
+  last_api_call: number | null;
+  api_calls_today: Generated<number>;
+  rate_limit_reset_at: number | null;
+  is_active: Generated<Bool>;
+  auto_generate_links: Generated<Bool>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookIntegrationsTable {
+  id: string;
+  organizer_id: string;
+  name: string;
+  webhook_url: string;
+  events: Generated<Json>;
+  secret_key: Sealed;
+  headers: Generated<Json>;
+  is_active: Generated<Bool>;
+  retry_failed: Generated<Bool>;
+  max_retries: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IntegrationLogsTable {
+  id: Generated<number>;
+  organizer_id: string;
+  log_type: 'calendar_sync' | 'video_link_created' | 'webhook_sent' | 'error';
+  booking_id: string | null;
+  integration_type: 'calendar' | 'video' | 'webhook' | null;
+  integration_id: string | null;
+  message: string;
+  details: Json | null;
+  success: Bool;
+  created_at: number;
+}
+
+export interface BookingsTable {
+  id: string;
+  organizer_id: string;
+  title: string;
+  attendee_name: string;
+  attendee_email: string;
+  start_utc: number;
+  end_utc: number;
+  time_zone: string;
+  status: 'scheduled' | 'cancelled' | 'completed';
+  notes: string | null;
+  cancel_reason: string | null;
+  meeting_link: string | null;
+  meeting_provider: 'zoom' | 'google_meet' | 'microsoft_teams' | 'webex' | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BlockedTimesTable {
+  id: string;
+  organizer_id: string;
+  source: 'manual' | 'synced';
+  integration_id: string | null;
+  external_id: string | null;
+  external_calendar_id: string | null;
+  title: string;
+  start_utc: number;
+  end_utc: number;
+  time_zone: string;
+  all_day: Bool;
+  busy: Generated<Bool>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  type: string;
+  payload: Json;
+  status: ColumnType<'queued' | 'running' | 'done' | 'failed', string | undefined, string>;
+  run_at: number;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  lease_until: number | null;
+  leased_by: string | null;
+  last_error: string | null;
+  /** Recurring schedule: a job with an interval is re-queued after each run. */
+  interval_ms: number | null;
+  /** Dedupe key: at most one unfinished job per key (recurring schedules use their name). */
+  unique_key: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface Database {
+  organizers: OrganizersTable;
+  settings: SettingsTable;
+  calendar_integrations: CalendarIntegrationsTable;
+  video_integrations: VideoIntegrationsTable;
+  webhook_integrations: WebhookIntegrationsTable;
+  integration_logs: IntegrationLogsTable;
+  bookings: BookingsTable;
+  blocked_times: BlockedTimesTable;
+  jobs: JobsTable;
+}
+
+export type BookingRow = Selectable<BookingsTable>;
+export type NewBookingRow = Insertable<BookingsTable>;
+export type BookingUpdate = Updateable<BookingsTable>;
+export type BlockedTimeRow = Selectable<BlockedTimesTable>;
+export type NewBlockedTimeRow = Insertable<BlockedTimesTable>;
+export type LogRow = Selectable<IntegrationLogsTable>;
+export type NewLogRow = Insertable<IntegrationLogsTable>;
+export type CalendarIntegrationRow = Selectable<CalendarIntegrationsTable>;
+export type VideoIntegrationRow = Selectable<VideoIntegrationsTable>;
+export type WebhookIntegrationRow = Selectable<WebhookIntegrationsTable>;
+export type JobRow = Selectable<JobsTable>;
+export type NewJobRow = Insertable<JobsTable>;
+export type OrganizerRow = Selectable<OrganizersTable>;

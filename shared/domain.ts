@@ -1,0 +1,122 @@
+// Domain types seen by every process. Times are UTC epoch milliseconds plus an IANA zone where it matters.
+export const CALENDAR_PROVIDERS = ['google', 'outlook', 'apple'] as const;
+export type CalendarProvider = (typeof CALENDAR_PROVIDERS)[number];
+export const VIDEO_PROVIDERS = ['zoom', 'google_meet', 'microsoft_teams', 'webex'] as const;
+export type VideoProvider = (typeof VIDEO_PROVIDERS)[number];
+export const BOOKING_STATUSES = ['scheduled', 'cancelled', 'completed'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+export const BLOCK_SOURCES = ['manual', 'synced'] as const;
+export type BlockSource = (typeof BLOCK_SOURCES)[number];
+export const LOG_TYPES = ['calendar_sync', 'video_link_created', 'webhook_sent', 'error'] as const;
+export type LogType = (typeof LOG_TYPES)[number];
+export const INTEGRATION_TYPES = ['calendar', 'video', 'webhook'] as const;
+export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque keyset cursor for the next page; null when this is the last page. */
+  nextCursor: string | null;
+}
+
+export interface Booking {
+  id: string;
+  title: string;
+  attendeeName: string;
+  attendeeEmail: string;
+  startUtc: number;
+  endUtc: number;
+  timeZone: string;
+  status: BookingStatus;
+  notes: string | null;
+  meetingLink: string | null;
+  meetingProvider: VideoProvider | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface BlockedTime {
+  id: string;
+  title: string;
+  source: BlockSource;
+  integrationId: string | null;
+  externalId: string | null;
+  externalCalendarId: string | null;
+  startUtc: number;
+  endUtc: number;
+  timeZone: string;
+  allDay: boolean;
+  busy: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface LogEntry {
+  id: number;
+  logType: LogType;
+  bookingId: string | null;
+  integrationType: IntegrationType | null;
+  integrationId: string | null;
+  message: string;
+  details: unknown;
+  success: boolean;
+  createdAt: number;
+}
+
+/** What the renderer may see of a calendar integration: never a token. */
+export interface CalendarIntegrationView {
+  id: string;
+  provider: CalendarProvider;
+  providerEmail: string | null;
+  calendarId: string | null;
+  tokenExpiresAt: number | null;
+  lastSyncAt: number | null;
+  syncErrors: number;
+  isActive: boolean;
+  syncEnabled: boolean;
+  createdAt: number;
+}
+
+export interface VideoIntegrationView {
+  id: string;
+  provider: VideoProvider;
+  providerEmail: string | null;
+  tokenExpiresAt: number | null;
+  lastApiCall: number | null;
+  apiCallsToday: number;
+  rateLimitResetAt: number | null;
+  isActive: boolean;
+  autoGenerateLinks: boolean;
+  createdAt: number;
+}
+
+/** A webhook as listed: the secret is never included. */
+export interface WebhookView {
+  id: string;
+  name: string;
+  webhookUrl: string;
+  events: string[];
+  headers: Record<string, string>;
+  isActive: boolean;
+  retryFailed: boolean;
+  maxRetries: number;
+  createdAt: number;
+}
+
+export interface Settings {
+  organizerName: string;
+  organizerEmail: string | null;
+  /** IANA zone of the organizer, e.g. "Europe/Berlin". */
+  timeZone: string;
+  theme: Theme;
+  /** When true the scheduler runs no jobs (sync, deliveries) until resumed. */
+  schedulerPaused: boolean;
+}
+
+export interface Overview {
+  bookings: { scheduled: number; cancelled: number; completed: number; upcoming: number };
+  blockedTimes: { manual: number; synced: number };
+  integrations: { calendar: number; video: number; webhooks: number };
+  logs: { total: number; errorsLast24h: number };
+}

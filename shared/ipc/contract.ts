@@ -1,0 +1,103 @@
+// The one IPC contract: every channel of DESIGN.md §8, its input schema and its output type.
+// Main validates with `input`; preload forwards exactly these names; the renderer's client is typed from it.
+import type { z } from 'zod';
+import type {
+  BlockedTime,
+  Booking,
+  CalendarIntegrationView,
+  LogEntry,
+  Overview,
+  Page,
+  Settings,
+  VideoIntegrationView,
+  WebhookView,
+} from '../domain';
+import * as s from './schemas';
+
+interface ChannelSpec<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: carries the output type only. */
+  output: O;
+  implemented: boolean;
+}
+const ch = <O>() => <I extends z.ZodType>(input: I): ChannelSpec<I, O> => ({
+  input,
+  output: undefined as unknown as O,
+  implemented: true,
+});
+/** Declared now, built by a later issue: answers NOT_IMPLEMENTED until then. */
+const later = (): ChannelSpec<typeof s.notImplementedInput, never> => ({
+  input: s.notImplementedInput,
+  output: undefined as never,
+  implemented: false,
+});
+
+export const contract = {
+  // bookings
+  'bookings:list': ch<Page<Booking>>()(s.bookingsList),
+  'bookings:create': ch<Booking>()(s.bookingsCreate),
+  'bookings:reschedule': ch<Booking>()(s.bookingsReschedule),
+  'bookings:cancel': ch<Booking>()(s.bookingsCancel),
+  'bookings:complete': ch<Booking>()(s.bookingsComplete),
+  // manual blocked times
+  'blocks:list': ch<Page<BlockedTime>>()(s.blocksList),
+  'blocks:create': ch<BlockedTime>()(s.blocksCreate),
+  'blocks:delete': ch<{ id: string }>()(s.blocksDelete),
+  // logs
+  'logs:list': ch<Page<LogEntry>>()(s.logsList),
+  'logs:export': later(),
+  // settings
+  'settings:get': ch<Settings>()(s.empty),
+  'settings:update': ch<Settings>()(s.settingsUpdate),
+  // overview counts (a feature channel of the same domain:verb form)
+  'overview:get': ch<Overview>()(s.empty),
+  // calendars
+  'calendar:list': ch<CalendarIntegrationView[]>()(s.empty),
+  'calendar:get': later(),
+  'calendar:update': later(),
+  'calendar:disconnect': later(),
+  'calendar:listCalendars': later(),
+  'calendar:sync': later(),
+  'calendar:forceSync': later(),
+  'caldav:connect': later(),
+  // conflicts
+  'conflicts:list': later(),
+  'conflicts:resolve': later(),
+  'conflicts:undo': later(),
+  'conflicts:history': later(),
+  // video
+  'video:list': ch<VideoIntegrationView[]>()(s.empty),
+  'video:get': later(),
+  'video:update': later(),
+  'video:disconnect': later(),
+  'video:testMeeting': later(),
+  // webhooks
+  'webhooks:list': ch<WebhookView[]>()(s.empty),
+  'webhooks:create': later(),
+  'webhooks:get': later(),
+  'webhooks:update': later(),
+  'webhooks:delete': later(),
+  'webhooks:test': later(),
+  'webhooks:deliveries': later(),
+  'webhooks:redeliver': later(),
+  'webhooks:rotateSecret': later(),
+  // oauth
+  'oauth:initiate': later(),
+  'oauth:callback': later(),
+  // health
+  'health:get': later(),
+  // availability
+  'availability:get': later(),
+  'availability:explain': later(),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export const CHANNELS = Object.keys(contract) as Channel[];
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ChannelParsed<C extends Channel> = z.output<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = Contract[C]['output'];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}
