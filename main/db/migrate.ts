@@ -6,7 +6,7 @@ import { migrations as defaultMigrations } from './migrations';
 export class MigrationError extends Error {
   constructor(
     readonly migration: string | null,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     const why = cause instanceof Error ? cause.message : String(cause);
     super(

@@ -207,6 +207,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('jobs')
     .column('unique_key')
     .unique()
-    .where(sql.raw("unique_key IS NOT NULL AND status IN ('queued','running')"))
+    .where(sql<boolean>`unique_key IS NOT NULL AND status IN ('queued','running')`)
     .execute();
 }

@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { BlockedTimeRow, Database, NewBlockedTimeRow } from '../schema';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export interface BlockQuery {
+  organizerId: string;
+  source?: BlockedTimeRow['source'];
+  from?: number;
+  to?: number;
+  cursor?: string;
+  limit: number;
+}
+
+export class BlockedTimesRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: NewBlockedTimeRow): Promise<BlockedTimeRow> {
+    await this.db.insertInto('blocked_times').values(row).execute();
+    return (await this.get(row.id))!;
+  }
+
+  async get(id: string): Promise<BlockedTimeRow | undefined> {
+    return this.db.selectFrom('blocked_times').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async delete(id: string): Promise<number> {
+    const r = await this.db.deleteFrom('blocked_times').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async list(q: BlockQuery): Promise<{ rows: BlockedTimeRow[]; nextCursor: string | null }> {
+    let query = this.db.selectFrom('blocked_times').selectAll().where('organizer_id', '=', q.organizerId);
+    if (q.source) query = query.where('source', '=', q.source);
+    if (q.from !== undefined) query = query.where('end_utc', '>', q.from);
+    if (q.to !== undefined) query = query.where('start_utc', '<', q.to);
+    if (q.cursor) {
+      const [start, id] = decodeCursor<string>(q.cursor, 'string');
+      query = query.where((eb) =>
+        eb.or([eb('start_utc', '>', start), eb.and([eb('start_utc', '=', start), eb('id', '>', id)])]),
+      );
+    }
+    const rows = await query.orderBy('start_utc').orderBy('id').limit(q.limit + 1).execute();
+    const more = rows.length > q.limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    return { rows, nextCursor: more && last ? encodeCursor([last.start_utc, last.id]) : null };
+  }
+
+  async countBySource(organizerId: string): Promise<{ manual: number; synced: number }> {
+    const rows = await this.db
+      .selectFrom('blocked_times')
+      .select(['source', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('organizer_id', '=', organizerId)
+      .groupBy('source')
+      .execute();
+    const out = { manual: 0, synced: 0 };
+    for (const r of rows) out[r.source] = Number(r.n);
+    return out;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Services } from '../services';
+import { blockHandlers } from './handlers/blocks';
+import { bookingHandlers } from './handlers/bookings';
+import { integrationHandlers } from './handlers/integrations';
+import { logHandlers } from './handlers/logs';
+import { settingsHandlers } from './handlers/settings';
+import { combineHandlers, Router, type RouterOptions } from './router';
+
+export function createRouter(services: Services, options: RouterOptions = {}): Router {
+  return new Router(
+    combineHandlers(
+      bookingHandlers(services),
+      blockHandlers(services),
+      logHandlers(services),
+      settingsHandlers(services),
+      integrationHandlers(services),
+    ),
+    options,
+  );
+}

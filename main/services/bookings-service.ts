@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { Booking, Page } from '../../shared/domain';
+import type { ChannelParsed } from '../../shared/ipc/contract';
+import { BookingsRepo } from '../db/repos/bookings';
+import type { BookingRow } from '../db/schema';
+import type { ServiceContext } from './context';
+import { toBooking } from './mappers';
+
+const DEFAULT_PAGE = 50;
+
+export class BookingsService {
+  readonly #repo: BookingsRepo;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.#repo = new BookingsRepo(ctx.db);
+  }
+
+  async list(q: ChannelParsed<'bookings:list'>): Promise<Page<Booking>> {
+    const { rows, nextCursor } = await this.#repo.list({ ...q, organizerId: this.ctx.organizerId, limit: q.limit ?? DEFAULT_PAGE });
+    return { items: rows.map(toBooking), nextCursor };
+  }
+
+  async create(input: ChannelParsed<'bookings:create'>): Promise<Booking> {
+    const now = this.ctx.clock.now();
+    const row = await this.#repo.insert({
+      id: randomUUID(),
+      organizer_id: this.ctx.organizerId,
+      title: input.title,
+      attendee_name: input.attendeeName,
+      attendee_email: input.attendeeEmail,
+      start_utc: input.startUtc,
+      end_utc: input.endUtc,
+      time_zone: input.timeZone,
+      status: 'scheduled',
+      notes: input.notes?.trim() ? input.notes : null,
+      cancel_reason: null,
+      meeting_link: null,
+      meeting_provider: null,
+      created_at: now,
+      updated_at: now,
+    });
+    return toBooking(row);
+  }
+
+  async reschedule(input: ChannelParsed<'bookings:reschedule'>): Promise<Booking> {
+    const current = await this.#scheduled(input.id, 'reschedule');
+    const row = await this.#repo.update(current.id, {
+      start_utc: input.startUtc,
+      end_utc: input.endUtc,
+      time_zone: input.timeZone ?? current.time_zone,
+      updated_at: this.ctx.clock.now(),
+    });
+    return toBooking(row!);
+  }
+
+  async cancel(input: ChannelParsed<'bookings:cancel'>): Promise<Booking> {
+    const current = await this.#scheduled(input.id, 'cancel');
+    const row = await this.#repo.update(current.id, {
+      status: 'cancelled',
+      cancel_reason: input.reason?.trim() ? input.reason : null,
+      updated_at: this.ctx.clock.now(),
+    });
+    return toBooking(row!);
+  }
+
+  async complete(input: ChannelParsed<'bookings:complete'>): Promise<Booking> {
+    const current = await this.#scheduled(input.id, 'complete');
+    const row = await this.#repo.update(current.id, { status: 'completed', updated_at: this.ctx.clock.now() });
+    return toBooking(row!);
+  }
+
+  /** Only a scheduled booking can change; anything else is a CONFLICT the user can read. */
+  async #scheduled(id: string, verb: string): Promise<BookingRow> {
+    const row = await this.#repo.get(id);
+    if (!row || row.organizer_id !== this.ctx.organizerId) {
+      throw new AppError('NOT_FOUND', 'That booking no longer exists.', { id });
+    }
+    if (row.status !== 'scheduled') {
+      throw new AppError('CONFLICT', `This booking is ${row.status}; only a scheduled booking can ${verb}.`, {
+        id,
+        status: row.status,
+      });
+    }
+    return row;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
+import type { PushBus } from '../lib/push-bus';
+
+/** What every service is constructed with (no module-level singletons). */
+export interface ServiceContext {
+  db: Kysely<Database>;
+  clock: Clock;
+  pushes: PushBus;
+  organizerId: string;
+}

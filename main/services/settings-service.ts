@@ -1,0 +1,50 @@
+import type { Settings, Theme } from '../../shared/domain';
+import { OrganizersRepo } from '../db/repos/organizers';
+import { SettingsRepo } from '../db/repos/settings';
+import type { ServiceContext } from './context';
+
+export const SETTING_THEME = 'theme';
+export const SETTING_SCHEDULER_PAUSED = 'scheduler.paused';
+
+export class SettingsService {
+  readonly #organizers: OrganizersRepo;
+  readonly #settings: SettingsRepo;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.#organizers = new OrganizersRepo(ctx.db);
+    this.#settings = new SettingsRepo(ctx.db);
+  }
+
+  async get(): Promise<Settings> {
+    const org = await this.#organizers.getDefault();
+    if (!org) throw new Error('The local organizer profile is missing');
+    return {
+      organizerName: org.name,
+      organizerEmail: org.email,
+      timeZone: org.time_zone,
+      theme: (await this.#settings.get<Theme>(SETTING_THEME)) ?? 'system',
+      schedulerPaused: (await this.#settings.get<boolean>(SETTING_SCHEDULER_PAUSED)) ?? false,
+    };
+  }
+
+  async update(patch: Partial<Settings>): Promise<Settings> {
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const organizers = new OrganizersRepo(trx);
+      const settings = new SettingsRepo(trx);
+      const orgPatch: { name?: string; email?: string | null; time_zone?: string } = {};
+      if (patch.organizerName !== undefined) orgPatch.name = patch.organizerName;
+      if (patch.organizerEmail !== undefined) orgPatch.email = patch.organizerEmail;
+      if (patch.timeZone !== undefined) orgPatch.time_zone = patch.timeZone;
+      if (Object.keys(orgPatch).length) await organizers.update(this.ctx.organizerId, orgPatch, now);
+      if (patch.theme !== undefined) await settings.set(SETTING_THEME, patch.theme, now);
+      if (patch.schedulerPaused !== undefined) await settings.set(SETTING_SCHEDULER_PAUSED, patch.schedulerPaused, now);
+    });
+    return this.get();
+  }
+
+  /** Read by the scheduler before every pass: pausing is durable across restarts. */
+  async isSchedulerPaused(): Promise<boolean> {
+    return (await this.#settings.get<boolean>(SETTING_SCHEDULER_PAUSED)) ?? false;
+  }
+}
