@@ -89,8 +89,32 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       db,
       clock,
       isPaused: () => services.settings.isSchedulerPaused(),
+      onError: (e) => {
+        // Final failures and loop errors are the ones a person must be able to find in the logs.
+        if (e.kind === 'job-failed' && e.final) {
+          void services.logs
+            .append({
+              logType: 'error',
+              message: `Background job "${e.type}" failed after ${e.attempt} attempt${e.attempt === 1 ? "" : "s"}`,
+              success: false,
+              details: { jobId: e.jobId, type: e.type, attempt: e.attempt, error: e.message },
+            })
+            .catch(() => undefined);
+        } else if (e.kind === 'loop') {
+          const what = e.error instanceof Error ? e.error.message : String(e.error);
+          void services.logs
+            .append({ logType: 'error', message: 'The background scheduler hit an error', success: false, details: { error: what.slice(0, 500) } })
+            .catch(() => undefined);
+        }
+      },
     });
-    disposables.add(() => scheduler.stop());
+    // A handler that ignores its abort signal must not hang shutdown; its job runs again after the lease.
+    disposables.add(() => scheduler.stop({ timeoutMs: 10_000 }));
+    disposables.add(
+      services.settings.onChange((s) => {
+        if (!s.schedulerPaused) scheduler.wake();
+      }),
+    );
     if (config.startScheduler !== false) scheduler.start();
 
     return {

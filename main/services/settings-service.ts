@@ -9,6 +9,7 @@ export const SETTING_SCHEDULER_PAUSED = 'scheduler.paused';
 export class SettingsService {
   readonly #organizers: OrganizersRepo;
   readonly #settings: SettingsRepo;
+  readonly #listeners = new Set<(s: Settings) => void>();
 
   constructor(private readonly ctx: ServiceContext) {
     this.#organizers = new OrganizersRepo(ctx.db);
@@ -40,7 +41,15 @@ export class SettingsService {
       if (patch.theme !== undefined) await settings.set(SETTING_THEME, patch.theme, now);
       if (patch.schedulerPaused !== undefined) await settings.set(SETTING_SCHEDULER_PAUSED, patch.schedulerPaused, now);
     });
-    return this.get();
+    const next = await this.get();
+    for (const l of this.#listeners) l(next);
+    return next;
+  }
+
+  /** Called after every successful update (the core wakes the scheduler on resume). */
+  onChange(listener: (s: Settings) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Read by the scheduler before every pass: pausing is durable across restarts. */
