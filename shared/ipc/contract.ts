@@ -12,6 +12,7 @@ import type {
   VideoIntegrationView,
   WebhookView,
 } from '../domain';
+import type { ChannelName } from './channels';
 import * as s from './schemas';
 
 interface ChannelSpec<I extends z.ZodType, O> {
@@ -89,7 +90,7 @@ export const contract = {
   // availability
   'availability:get': later(),
   'availability:explain': later(),
-} as const;
+} as const satisfies Record<ChannelName, ChannelSpec<z.ZodType, unknown>>; // every name, and no other (excess-property check)
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
