@@ -1,0 +1,45 @@
+import { useEffect, useState } from 'react';
+import { RouterProvider } from 'react-router/dom';
+import type { IntegrationChanged } from '../shared/ipc/push';
+import { onPush } from './api/client';
+import { createRouter } from './routes';
+import { useSettings } from './stores/settings';
+import { toast } from './stores/toasts';
+
+/** Applies the theme setting; "system" leaves it to prefers-color-scheme. */
+function useTheme() {
+  const theme = useSettings((s) => s.settings?.theme ?? 'system');
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
+
+const CHANGE_WORD: Record<IntegrationChanged['change'], string> = {
+  created: 'connected',
+  updated: 'updated',
+  deleted: 'removed',
+  disconnected: 'disconnected',
+};
+
+/** App-wide push notices. Holding this subscription also keeps the event stream open across pages. */
+function usePushNotices() {
+  useEffect(
+    () =>
+      onPush('integration:changed', (p) => {
+        const what = p.integrationType === 'webhook' ? 'A webhook' : `A ${p.integrationType} integration${p.provider ? ` (${p.provider})` : ''}`;
+        toast(`${what} was ${CHANGE_WORD[p.change]}.`, p.change === 'disconnected' ? 'danger' : 'info');
+      }),
+    [],
+  );
+}
+
+export function App() {
+  const [router] = useState(createRouter);
+  const loadSettings = useSettings((s) => s.load);
+  useEffect(() => {
+    void loadSettings();
+  }, [loadSettings]);
+  useTheme();
+  usePushNotices();
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,109 @@
+// Routes of DESIGN.md §8 whose features belong to later releases: each says what will be there.
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { ButtonLink } from '../components/Button';
+import { PageHeader } from '../components/PageHeader';
+import { EmptyState, NotBuiltState } from '../components/States';
+import { useDocumentTitle } from '../lib/hooks';
+import { providerName } from './integrations/providers';
+
+function NotBuiltPage({ title, feature, children }: { title: string; feature: string; children?: ReactNode }) {
+  useDocumentTitle(title);
+  return (
+    <>
+      <PageHeader title={title} />
+      <NotBuiltState feature={feature}>{children}</NotBuiltState>
+    </>
+  );
+}
+
+export const HealthPage = () => (
+  <NotBuiltPage title="Health" feature="The health view">
+    It will show each integration’s token expiry, last successful sync, error streaks, rate-limit headroom and webhook delivery
+    rates.
+  </NotBuiltPage>
+);
+
+export const ConflictsPage = () => (
+  <NotBuiltPage title="Conflicts" feature="Conflict detection">
+    It will list bookings that overlap busy times from your calendars, with ways to resolve them and undo.
+  </NotBuiltPage>
+);
+
+export const SyncStatusPage = () => (
+  <NotBuiltPage title="Sync status" feature="Calendar sync">
+    It will show each calendar’s sync progress, last sync and any errors, with a button to sync now.
+  </NotBuiltPage>
+);
+
+function IdNote() {
+  const { id } = useParams();
+  return (
+    <p>
+      Requested id: <code>{id}</code>. <Link to=".." relative="path">
+        Back to the list
+      </Link>
+    </p>
+  );
+}
+
+export const CalendarDetailPage = () => (
+  <NotBuiltPage title="Calendar" feature="The calendar detail page">
+    It will show the account, its calendars, sync history and busy times. <IdNote />
+  </NotBuiltPage>
+);
+export const CalendarSettingsPage = () => (
+  <NotBuiltPage title="Calendar settings" feature="Calendar settings">
+    It will let you choose which calendars block your time, turn sync on or off, and disconnect.
+  </NotBuiltPage>
+);
+export const VideoDetailPage = () => (
+  <NotBuiltPage title="Video integration" feature="The video integration page">
+    It will show the account, API usage and recent meeting links. <IdNote />
+  </NotBuiltPage>
+);
+export const VideoSettingsPage = () => (
+  <NotBuiltPage title="Video settings" feature="Video integration settings">
+    It will hold meeting defaults (waiting room, recording, join before host), automatic links, a test meeting and disconnect.
+  </NotBuiltPage>
+);
+export const WebhookDetailPage = () => (
+  <NotBuiltPage title="Webhook" feature="The webhook page">
+    It will show the endpoint, its events, secret rotation, test sends and the delivery history with redelivery. <IdNote />
+  </NotBuiltPage>
+);
+
+function ConnectPage({ kind }: { kind: 'calendar' | 'video' | null }) {
+  const { provider } = useParams();
+  const name = providerName(provider);
+  const what = kind ?? 'integration';
+  return (
+    <NotBuiltPage title={name ? `Connect ${name}` : 'Connect an account'} feature={`Connecting ${name ?? `a ${what} account`}`}>
+      {!name && provider && (
+        <p>
+          “<code>{provider}</code>” is not a provider Junction knows.
+        </p>
+      )}
+      <p>Sign-in with your provider (OAuth with PKCE, or an app password for CalDAV) will start here.</p>
+    </NotBuiltPage>
+  );
+}
+export const ConnectAnyPage = () => <ConnectPage kind={null} />;
+export const ConnectCalendarPage = () => <ConnectPage kind="calendar" />;
+export const ConnectVideoPage = () => <ConnectPage kind="video" />;
+
+export const CallbackPage = () => (
+  <NotBuiltPage title="Finishing sign-in" feature="Completing a provider sign-in">
+    Nothing was connected. When this arrives, the provider’s redirect lands here and Junction finishes connecting the account.
+  </NotBuiltPage>
+);
+
+export function NotFoundPage() {
+  useDocumentTitle('Not found');
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <EmptyState title="There is no page at this address" action={<ButtonLink to="/integrations">Go to the overview</ButtonLink>} />
+    </>
+  );
+}

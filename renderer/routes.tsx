@@ -1,0 +1,104 @@
+// Every renderer route of DESIGN.md §8, history routing.
+import type { ComponentType } from 'react';
+import { createBrowserRouter, isRouteErrorResponse, useRouteError, type RouteObject } from 'react-router';
+import { AppLayout } from './components/AppLayout';
+import { Button } from './components/Button';
+import { ErrorState } from './components/States';
+import { BlockedTimesPage } from './pages/blocks/BlockedTimesPage';
+import { BookingsPage } from './pages/bookings/BookingsPage';
+import { CalendarsPage, VideoPage, WebhooksPage } from './pages/integrations/IntegrationLists';
+import { LogsPage } from './pages/logs/LogsPage';
+import {
+  CalendarDetailPage,
+  CalendarSettingsPage,
+  CallbackPage,
+  ConflictsPage,
+  ConnectAnyPage,
+  ConnectCalendarPage,
+  ConnectVideoPage,
+  HealthPage,
+  NotFoundPage,
+  SyncStatusPage,
+  VideoDetailPage,
+  VideoSettingsPage,
+  WebhookDetailPage,
+} from './pages/NotBuiltPages';
+import { OverviewPage } from './pages/overview/OverviewPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+
+function RouteError() {
+  const err = useRouteError();
+  const message = isRouteErrorResponse(err) ? `${err.status} ${err.statusText}` : err instanceof Error ? err.message : 'Unknown error';
+  return (
+    <div className="route-error">
+      <ErrorState title="This page failed to render" message={message} />
+      <Button onClick={() => window.location.reload()}>Reload</Button>
+    </div>
+  );
+}
+
+export const ROUTE_PATHS = [
+  '/',
+  '/integrations',
+  '/integrations/calendar',
+  '/integrations/calendar/:id',
+  '/integrations/calendar/:id/settings',
+  '/integrations/video',
+  '/integrations/video/:id',
+  '/integrations/video/:id/settings',
+  '/integrations/webhooks',
+  '/integrations/webhooks/:id',
+  '/integrations/connect/:provider',
+  '/integrations/connect/calendar/:provider',
+  '/integrations/connect/video/:provider',
+  '/integrations/callback',
+  '/integrations/health',
+  '/integrations/logs',
+  '/integrations/conflicts',
+  '/integrations/sync-status',
+  '/bookings',
+  '/blocked-times',
+  '/settings',
+] as const;
+
+type RoutePath = (typeof ROUTE_PATHS)[number];
+
+const PAGES: Record<RoutePath, ComponentType> = {
+  '/': OverviewPage,
+  '/integrations': OverviewPage,
+  '/integrations/calendar': CalendarsPage,
+  '/integrations/calendar/:id': CalendarDetailPage,
+  '/integrations/calendar/:id/settings': CalendarSettingsPage,
+  '/integrations/video': VideoPage,
+  '/integrations/video/:id': VideoDetailPage,
+  '/integrations/video/:id/settings': VideoSettingsPage,
+  '/integrations/webhooks': WebhooksPage,
+  '/integrations/webhooks/:id': WebhookDetailPage,
+  '/integrations/connect/:provider': ConnectAnyPage,
+  '/integrations/connect/calendar/:provider': ConnectCalendarPage,
+  '/integrations/connect/video/:provider': ConnectVideoPage,
+  '/integrations/callback': CallbackPage,
+  '/integrations/health': HealthPage,
+  '/integrations/logs': LogsPage,
+  '/integrations/conflicts': ConflictsPage,
+  '/integrations/sync-status': SyncStatusPage,
+  '/bookings': BookingsPage,
+  '/blocked-times': BlockedTimesPage,
+  '/settings': SettingsPage,
+};
+
+export const routes: RouteObject[] = [
+  {
+    element: <AppLayout />,
+    errorElement: <RouteError />,
+    children: [
+      ...ROUTE_PATHS.map((path): RouteObject => {
+        const Page = PAGES[path];
+        return { path, element: <Page /> };
+      }),
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
+
+export const createRouter = () => createBrowserRouter(routes);
