@@ -15,7 +15,14 @@ import { Scheduler, type SchedulerOptions } from './scheduler/scheduler';
 import { AesGcmCipher } from './secrets/aes-gcm-cipher';
 import type { Cipher } from './secrets/cipher';
 import { Vault } from './secrets/vault';
+import { AppError } from '../shared/errors';
+import type { AppInfo } from '../shared/domain';
 import { createServices, type Services } from './services';
+import type { AccountServices } from './services/accounts';
+import { CUSTOM_SCHEME_REDIRECT } from './oauth/deep-link';
+import { startLoopbackListener } from './oauth/loopback';
+import { type AccountFetcher, OAuthService, type RedirectStrategy } from './oauth/oauth-service';
+import { ProviderConfigService } from './oauth/provider-config';
 
 export interface CoreConfig {
   /** Folder for the database and (Node hosts) the vault key. Created if missing. */
@@ -26,6 +33,16 @@ export interface CoreConfig {
   /** Start the scheduler's worker loop (default true). Tests drive it with `scheduler.runDue()`. */
   startScheduler?: boolean;
   scheduler?: Partial<Omit<SchedulerOptions, 'db' | 'clock' | 'isPaused'>>;
+  /** Where JUNCTION_<PROVIDER>_<KEY> overrides are read (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** fetch for every provider call (tests may wrap it to count requests). */
+  fetch?: typeof fetch;
+  /** Electron: open the consent page in the system browser. Absent in the browser host. */
+  openExternal?: (url: string) => Promise<void>;
+  /** Which host runs the core and whether it talks to simulated providers (npm run sandbox). */
+  host?: 'electron' | 'browser';
+  sandbox?: boolean;
+  version?: string;
 }
 
 export interface Core {
@@ -36,6 +53,7 @@ export interface Core {
   services: Services;
   router: Router;
   pushes: PushBus;
+  accounts: AccountServices;
   clock: Clock;
   dispose(): Promise<void>;
 }
@@ -68,22 +86,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     );
     const pushes = new PushBus();
     disposables.add(() => pushes.clear());
-    const services = createServices({ db, clock, pushes, organizerId: organizer.id });
-
-    const router = createRouter(services, {
-      onInternalError: (channel, err) => {
-        const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        void services.logs
-          .append({
-            logType: 'error',
-            message: `Unexpected error while handling ${channel}`,
-            success: false,
-            details: { channel, error: what.slice(0, 500) },
-          })
-          .catch(() => undefined);
-      },
-    });
-
+    const ctx = { db, clock, pushes, organizerId: organizer.id };
+    const services = createServices(ctx);
     const scheduler = new Scheduler({
       ...config.scheduler,
       db,
@@ -110,6 +114,64 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     });
     // A handler that ignores its abort signal must not hang shutdown; its job runs again after the lease.
     disposables.add(() => scheduler.stop({ timeoutMs: 10_000 }));
+
+    const fetchImpl = config.fetch ?? fetch;
+    const providers = new ProviderConfigService(ctx, vault, config.env ?? process.env);
+    const fetchAccount: AccountFetcher = async ({ url, accessToken, provider }) => {
+      const res = await fetchImpl(url, {
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(15_000),
+      });
+      if (!res.ok) throw new AppError('PROVIDER_UNAVAILABLE', `Junction could not read your ${provider} account (HTTP ${res.status}).`);
+      return res.json();
+    };
+    // Desktop hosts: Google, Zoom and Webex come back to a one-shot loopback listener; Microsoft to the custom scheme.
+    const desktopRedirect: RedirectStrategy = async (spec) =>
+      spec.desktopRedirect === 'loopback'
+        ? startLoopbackListener({ onCallback: (url) => oauth.complete(url) })
+        : { redirectUri: CUSTOM_SCHEME_REDIRECT, release: () => undefined };
+    const oauth: OAuthService = new OAuthService({
+      ctx,
+      vault,
+      config: providers,
+      logs: services.logs,
+      scheduler,
+      fetchAccount,
+      fetch: fetchImpl,
+      desktopRedirect,
+      ...(config.openExternal ? { openExternal: config.openExternal } : {}),
+    });
+    disposables.add(() => oauth.dispose());
+    const notBuilt = (what: string) => async (): Promise<never> => {
+      throw new AppError('NOT_IMPLEMENTED', `${what} is not available in this version of Junction yet.`);
+    };
+    const accounts: AccountServices = {
+      oauth,
+      providers,
+      connectCalDav: notBuilt('Connecting a CalDAV calendar'),
+      disconnect: notBuilt('Disconnecting'),
+      notifications: { list: notBuilt('Notifications'), markRead: notBuilt('Notifications') },
+    };
+    const appInfo: AppInfo = {
+      version: config.version ?? '0.1.0',
+      host: config.host ?? 'browser',
+      sandbox: config.sandbox ?? false,
+    };
+
+    const router = createRouter(services, accounts, appInfo, {
+      onInternalError: (channel, err) => {
+        const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        void services.logs
+          .append({
+            logType: 'error',
+            message: `Unexpected error while handling ${channel}`,
+            success: false,
+            details: { channel, error: what.slice(0, 500) },
+          })
+          .catch(() => undefined);
+      },
+    });
+
     disposables.add(
       services.settings.onChange((s) => {
         if (!s.schedulerPaused) scheduler.wake();
@@ -125,6 +187,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       services,
       router,
       pushes,
+      accounts,
       clock,
       dispose: () => disposables.dispose(),
     };

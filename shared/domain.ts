@@ -7,10 +7,22 @@ export const BOOKING_STATUSES = ['scheduled', 'cancelled', 'completed'] as const
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 export const BLOCK_SOURCES = ['manual', 'synced'] as const;
 export type BlockSource = (typeof BLOCK_SOURCES)[number];
-export const LOG_TYPES = ['calendar_sync', 'video_link_created', 'webhook_sent', 'error'] as const;
+/** The spec's four, plus `account`: connecting, reconnecting, refreshing and disconnecting accounts (ADR 0002). */
+export const LOG_TYPES = ['calendar_sync', 'video_link_created', 'webhook_sent', 'error', 'account'] as const;
 export type LogType = (typeof LOG_TYPES)[number];
 export const INTEGRATION_TYPES = ['calendar', 'video', 'webhook'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
+/** Provider values `oauth:initiate` takes (the seed's). Meet signs in through Google, Teams through Microsoft. */
+export const OAUTH_PROVIDERS = ['google', 'outlook', 'zoom', 'microsoft_teams', 'webex'] as const;
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
+/** Identity providers: whose OAuth client and endpoints are configured (env JUNCTION_<ID>_*). */
+export const IDENTITY_PROVIDERS = ['google', 'microsoft', 'zoom', 'webex'] as const;
+export type IdentityProvider = (typeof IDENTITY_PROVIDERS)[number];
+export const OAUTH_INTEGRATION_TYPES = ['calendar', 'video'] as const;
+export type OAuthIntegrationType = (typeof OAUTH_INTEGRATION_TYPES)[number];
+export type ConnectionStatus = 'connected' | 'disconnected';
+export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'error'] as const;
+export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
@@ -75,6 +87,15 @@ export interface CalendarIntegrationView {
   syncErrors: number;
   isActive: boolean;
   syncEnabled: boolean;
+  /** 'disconnected' when the grant was revoked or refresh failed: Reconnect restores it in place. */
+  status: ConnectionStatus;
+  /** Why it is disconnected or unhealthy, in words a person understands. */
+  statusReason: string | null;
+  scopes: string[];
+  /** Scopes Junction needs that the grant lacked; non-empty means not healthy. */
+  missingScopes: string[];
+  /** CalDAV only. */
+  serverUrl: string | null;
   createdAt: number;
 }
 
@@ -88,6 +109,13 @@ export interface VideoIntegrationView {
   rateLimitResetAt: number | null;
   isActive: boolean;
   autoGenerateLinks: boolean;
+  /** 'disconnected' when the grant was revoked or refresh failed: Reconnect restores it in place. */
+  status: ConnectionStatus;
+  /** Why it is disconnected or unhealthy, in words a person understands. */
+  statusReason: string | null;
+  scopes: string[];
+  /** Scopes Junction needs that the grant lacked; non-empty means not healthy. */
+  missingScopes: string[];
   createdAt: number;
 }
 
@@ -119,4 +147,69 @@ export interface Overview {
   blockedTimes: { manual: number; synced: number };
   integrations: { calendar: number; video: number; webhooks: number };
   logs: { total: number; errorsLast24h: number };
+}
+
+export interface AppNotification {
+  id: string;
+  kind: string;
+  severity: NotificationSeverity;
+  title: string;
+  body: string;
+  integrationType: IntegrationType | null;
+  integrationId: string | null;
+  /** Renderer route where the user can act on it (e.g. reconnect). */
+  actionRoute: string | null;
+  createdAt: number;
+  readAt: number | null;
+}
+
+export interface OAuthStart {
+  /** The provider's consent page. The Electron host has already opened it in the system browser. */
+  authorizationUrl: string;
+  redirectUri: string;
+  expiresAt: number;
+  openedExternally: boolean;
+}
+
+export interface OAuthResult {
+  status: 'connected' | 'reconnected';
+  integrationType: OAuthIntegrationType;
+  integrationId: string;
+  provider: CalendarProvider | VideoProvider;
+  email: string | null;
+  grantedScopes: string[];
+  missingScopes: string[];
+}
+
+export interface DisconnectResult {
+  id: string;
+  /** True when the provider confirmed the grant was revoked. */
+  revoked: boolean;
+  /** What happened, in plain words (e.g. where to remove Microsoft's consent). */
+  message: string;
+}
+
+export interface ProviderEndpoints {
+  authUrl: string;
+  tokenUrl: string;
+  apiRoot: string;
+  userinfoUrl: string;
+  revokeUrl: string | null;
+}
+
+export interface ProviderSettingsView {
+  provider: IdentityProvider;
+  clientId: string | null;
+  hasClientSecret: boolean;
+  endpoints: ProviderEndpoints;
+  defaults: ProviderEndpoints;
+  /** Fields currently set by environment variables (they win over saved settings), with the variable name. */
+  fromEnv: Partial<Record<'clientId' | 'clientSecret' | keyof ProviderEndpoints, string>>;
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'browser';
+  /** True under `npm run sandbox`: every provider is a local simulation. */
+  sandbox: boolean;
 }

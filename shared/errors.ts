@@ -9,6 +9,13 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'TOKEN_EXPIRED',
   'PROVIDER_UNAVAILABLE',
+  'NOT_CONFIGURED',
+  'OAUTH_DENIED',
+  'OAUTH_STATE_INVALID',
+  'OAUTH_FAILED',
+  'INSUFFICIENT_SCOPE',
+  'DISCONNECTED',
+  'AUTH_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -37,6 +37,16 @@ export interface CalendarIntegrationsTable {
   sync_errors: Generated<number>;
   is_active: Generated<Bool>;
   sync_enabled: Generated<Bool>;
+  connection_status: Generated<'connected' | 'disconnected'>;
+  status_reason: string | null;
+  /** JSON array of the scopes actually granted. */
+  scopes: Generated<Json>;
+  /** JSON array of needed scopes the grant lacked. */
+  missing_scopes: Generated<Json>;
+  /** CalDAV only: server and account; the app-specific password is sealed. */
+  server_url: string | null;
+  username: string | null;
+  password: Sealed | null;
   created_at: number;
   updated_at: number;
 }
@@ -55,6 +65,12 @@ export interface VideoIntegrationsTable {
   rate_limit_reset_at: number | null;
   is_active: Generated<Bool>;
   auto_generate_links: Generated<Bool>;
+  connection_status: Generated<'connected' | 'disconnected'>;
+  status_reason: string | null;
+  /** JSON array of the scopes actually granted. */
+  scopes: Generated<Json>;
+  /** JSON array of needed scopes the grant lacked. */
+  missing_scopes: Generated<Json>;
   created_at: number;
   updated_at: number;
 }
@@ -77,7 +93,7 @@ export interface WebhookIntegrationsTable {
 export interface IntegrationLogsTable {
   id: Generated<number>;
   organizer_id: string;
-  log_type: 'calendar_sync' | 'video_link_created' | 'webhook_sent' | 'error';
+  log_type: 'calendar_sync' | 'video_link_created' | 'webhook_sent' | 'error' | 'account';
   booking_id: string | null;
   integration_type: 'calendar' | 'video' | 'webhook' | null;
   integration_id: string | null;
@@ -142,7 +158,63 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+export interface OAuthStatesTable {
+  /** SHA-256 (hex) of the state; the state itself is never stored. */
+  state_hash: string;
+  provider: string;
+  integration_type: 'calendar' | 'video';
+  redirect_uri: string;
+  code_verifier: Sealed;
+  reconnect_integration_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface ProviderCredentialsTable {
+  provider: 'google' | 'microsoft' | 'zoom' | 'webex';
+  client_id: string | null;
+  client_secret: Sealed | null;
+  auth_url: string | null;
+  token_url: string | null;
+  api_root: string | null;
+  userinfo_url: string | null;
+  revoke_url: string | null;
+  updated_at: number;
+}
+
+export interface ApiCallsTable {
+  id: Generated<number>;
+  provider: string;
+  operation: string;
+  integration_id: string | null;
+  /** HTTP status, or null when no response arrived (timeout, connection refused). */
+  status: number | null;
+  error_code: string | null;
+  latency_ms: number;
+  retried: Generated<Bool>;
+  created_at: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  organizer_id: string;
+  kind: string;
+  severity: 'info' | 'warning' | 'error';
+  title: string;
+  body: string;
+  integration_type: string | null;
+  integration_id: string | null;
+  action_route: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
 export interface Database {
+  oauth_states: OAuthStatesTable;
+  provider_credentials: ProviderCredentialsTable;
+  api_calls: ApiCallsTable;
+  notifications: NotificationsTable;
   organizers: OrganizersTable;
   settings: SettingsTable;
   calendar_integrations: CalendarIntegrationsTable;
@@ -167,3 +239,7 @@ export type WebhookIntegrationRow = Selectable<WebhookIntegrationsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
 export type OrganizerRow = Selectable<OrganizersTable>;
+export type OAuthStateRow = Selectable<OAuthStatesTable>;
+export type ProviderCredentialsRow = Selectable<ProviderCredentialsTable>;
+export type ApiCallRow = Selectable<ApiCallsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

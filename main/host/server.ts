@@ -2,9 +2,10 @@
 // built renderer. A security boundary: see DESIGN.md §1 and auth.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Envelope } from '../../shared/errors';
+import type { OAuthResult } from '../../shared/domain';
+import { AppError, type Envelope } from '../../shared/errors';
 import { decideAccess, generateToken } from './auth';
-import { sendError, sendHtml, sendJson, sendRefusal, simplePage } from './responses';
+import { escapeHtml, sendError, sendHtml, sendJson, sendRefusal, simplePage } from './responses';
 import { type PushSource, SseHub } from './sse';
 import { StaticFiles } from './static';
 
@@ -12,6 +13,10 @@ import { StaticFiles } from './static';
 export interface HostCore {
   router: { invoke(channel: string, input: unknown): Promise<Envelope<unknown>> };
   pushes: PushSource;
+  /** Present on a real core: the host serves the OAuth callback itself (DESIGN.md §1). */
+  accounts?: {
+    oauth: { useHostCallback(url: string | null): void; complete(callbackUrl: string): Promise<OAuthResult> };
+  };
 }
 
 export interface BrowserHostOptions {
@@ -89,7 +94,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         res.end();
         return;
       case 'exempt':
-        return oauthCallback(res);
+        return oauthCallback(url, res);
       case 'allow':
         break;
     }
@@ -149,15 +154,45 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     sendJson(res, 200, envelope);
   }
 
-  function oauthCallback(res: ServerResponse): void {
-    // Not built yet (its own issue); say so rather than pretend the account was connected.
+  /**
+   * The provider's redirect lands here without the session cookie; the single-use state authenticates it.
+   * The answer is a same-origin page that moves on to the renderer's callback page: a navigation started by
+   * our own page carries the SameSite=Strict cookie, the provider's cross-site redirect would not.
+   */
+  async function oauthCallback(target: string, res: ServerResponse): Promise<void> {
+    const oauth = opts.core.accounts?.oauth;
+    if (!oauth) {
+      return sendHtml(
+        res,
+        501,
+        simplePage('Connecting accounts is not available', ['This host cannot complete a sign-in. You can close this tab.']),
+      );
+    }
+    const params = new URLSearchParams();
+    try {
+      const r = await oauth.complete(`http://127.0.0.1:${port}${target}`);
+      params.set('status', 'success');
+      params.set('provider', r.provider);
+      params.set('integrationType', r.integrationType);
+      params.set('integrationId', r.integrationId);
+      if (r.email) params.set('email', r.email);
+      if (r.status === 'reconnected') params.set('reconnected', '1');
+      if (r.missingScopes.length) params.set('missing', r.missingScopes.join(','));
+    } catch (err) {
+      const e = err instanceof AppError ? err : new AppError('INTERNAL', 'Junction could not finish signing in.');
+      params.set('status', 'error');
+      params.set('code', e.code);
+      params.set('message', e.message);
+      const provider = (e.details as { provider?: unknown } | undefined)?.provider;
+      if (typeof provider === 'string') params.set('provider', provider);
+    }
+    const next = `/integrations/callback?${params.toString()}`;
     sendHtml(
       res,
-      501,
-      simplePage('Connecting accounts is not available yet', [
-        'This version of Junction cannot connect calendar or video accounts yet, so this sign-in was not completed.',
-        'You can close this tab and return to Junction.',
-      ]),
+      200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(next)}">` +
+        `<title>Returning to Junction…</title></head><body><p>Returning to Junction… ` +
+        `<a href="${escapeHtml(next)}">Continue</a></p></body></html>`,
     );
   }
 
@@ -180,6 +215,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   const url = `http://127.0.0.1:${port}`;
+  opts.core.accounts?.oauth.useHostCallback(`${url}/oauth/callback`);
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -188,6 +224,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     openUrl: `${url}/?token=${encodeURIComponent(token)}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        opts.core.accounts?.oauth.useHostCallback(null);
         hub.close();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

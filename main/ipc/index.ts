@@ -1,4 +1,7 @@
+import type { AppInfo } from '../../shared/domain';
 import type { Services } from '../services';
+import type { AccountServices } from '../services/accounts';
+import { accountHandlers } from './handlers/accounts';
 import { blockHandlers } from './handlers/blocks';
 import { bookingHandlers } from './handlers/bookings';
 import { integrationHandlers } from './handlers/integrations';
@@ -6,7 +9,12 @@ import { logHandlers } from './handlers/logs';
 import { settingsHandlers } from './handlers/settings';
 import { combineHandlers, Router, type RouterOptions } from './router';
 
-export function createRouter(services: Services, options: RouterOptions = {}): Router {
+export function createRouter(
+  services: Services,
+  accounts: AccountServices,
+  appInfo: AppInfo,
+  options: RouterOptions = {},
+): Router {
   return new Router(
     combineHandlers(
       bookingHandlers(services),
@@ -14,6 +22,7 @@ export function createRouter(services: Services, options: RouterOptions = {}): R
       logHandlers(services),
       settingsHandlers(services),
       integrationHandlers(services),
+      accountHandlers(accounts, appInfo),
     ),
     options,
   );

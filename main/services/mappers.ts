@@ -25,6 +25,13 @@ const parseJson = <T>(text: string | null, fallback: T): T => {
   }
 };
 
+const connection = (r: CalendarIntegrationRow | VideoIntegrationRow) => ({
+  status: r.connection_status,
+  statusReason: r.status_reason,
+  scopes: parseJson<string[]>(r.scopes, []),
+  missingScopes: parseJson<string[]>(r.missing_scopes, []),
+});
+
 export const toBooking = (r: BookingRow): Booking => ({
   id: r.id,
   title: r.title,
@@ -79,6 +86,8 @@ export const toCalendarView = (r: CalendarIntegrationRow): CalendarIntegrationVi
   syncErrors: r.sync_errors,
   isActive: r.is_active === 1,
   syncEnabled: r.sync_enabled === 1,
+  ...connection(r),
+  serverUrl: r.server_url,
   createdAt: r.created_at,
 });
 
@@ -92,6 +101,7 @@ export const toVideoView = (r: VideoIntegrationRow): VideoIntegrationView => ({
   rateLimitResetAt: r.rate_limit_reset_at,
   isActive: r.is_active === 1,
   autoGenerateLinks: r.auto_generate_links === 1,
+  ...connection(r),
   createdAt: r.created_at,
 });
 

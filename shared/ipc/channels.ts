@@ -45,5 +45,10 @@ export const CHANNEL_NAMES = [
   'health:get',
   'availability:get',
   'availability:explain',
+  'notifications:list',
+  'notifications:markRead',
+  'providers:get',
+  'providers:update',
+  'app:info',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

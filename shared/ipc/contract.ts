@@ -2,7 +2,13 @@
 // Main validates with `input`; preload forwards exactly these names; the renderer's client is typed from it.
 import type { z } from 'zod';
 import type {
+  AppInfo,
+  AppNotification,
   BlockedTime,
+  DisconnectResult,
+  OAuthResult,
+  OAuthStart,
+  ProviderSettingsView,
   Booking,
   CalendarIntegrationView,
   LogEntry,
@@ -56,11 +62,11 @@ export const contract = {
   'calendar:list': ch<CalendarIntegrationView[]>()(s.empty),
   'calendar:get': later(),
   'calendar:update': later(),
-  'calendar:disconnect': later(),
+  'calendar:disconnect': ch<DisconnectResult>()(s.byId),
   'calendar:listCalendars': later(),
   'calendar:sync': later(),
   'calendar:forceSync': later(),
-  'caldav:connect': later(),
+  'caldav:connect': ch<CalendarIntegrationView>()(s.caldavConnect),
   // conflicts
   'conflicts:list': later(),
   'conflicts:resolve': later(),
@@ -70,7 +76,7 @@ export const contract = {
   'video:list': ch<VideoIntegrationView[]>()(s.empty),
   'video:get': later(),
   'video:update': later(),
-  'video:disconnect': later(),
+  'video:disconnect': ch<DisconnectResult>()(s.byId),
   'video:testMeeting': later(),
   // webhooks
   'webhooks:list': ch<WebhookView[]>()(s.empty),
@@ -83,13 +89,21 @@ export const contract = {
   'webhooks:redeliver': later(),
   'webhooks:rotateSecret': later(),
   // oauth
-  'oauth:initiate': later(),
-  'oauth:callback': later(),
+  'oauth:initiate': ch<OAuthStart>()(s.oauthInitiate),
+  'oauth:callback': ch<OAuthResult>()(s.oauthCallback),
   // health
   'health:get': later(),
   // availability
   'availability:get': later(),
   'availability:explain': later(),
+  // notifications (in-app inbox; the Electron host also shows them natively)
+  'notifications:list': ch<Page<AppNotification>>()(s.notificationsList),
+  'notifications:markRead': ch<{ updated: number }>()(s.notificationsMarkRead),
+  // OAuth clients and endpoints per identity provider (Settings → Providers)
+  'providers:get': ch<ProviderSettingsView[]>()(s.empty),
+  'providers:update': ch<ProviderSettingsView>()(s.providersUpdate),
+  // what the renderer needs to know about where it runs
+  'app:info': ch<AppInfo>()(s.empty),
 } as const satisfies Record<ChannelName, ChannelSpec<z.ZodType, unknown>>; // every name, and no other (excess-property check)
 
 export type Contract = typeof contract;

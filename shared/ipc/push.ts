@@ -1,5 +1,5 @@
 // Pushes from main to the renderer: Electron `webContents.send`, or server-sent events in the browser host.
-import type { CalendarProvider, IntegrationType, LogEntry, VideoProvider } from '../domain';
+import type { AppNotification, CalendarProvider, IntegrationType, LogEntry, VideoProvider } from '../domain';
 
 export interface IntegrationChanged {
   integrationType: IntegrationType;
@@ -27,6 +27,13 @@ export interface PushEvents {
   'integration:changed': IntegrationChanged;
   'sync:progress': SyncProgress;
   'webhook:delivery': WebhookDeliveryPush;
+  'notification:added': AppNotification;
 }
 export type PushName = keyof PushEvents;
-export const PUSH_NAMES: PushName[] = ['log:appended', 'integration:changed', 'sync:progress', 'webhook:delivery'];
+export const PUSH_NAMES: PushName[] = [
+  'log:appended',
+  'integration:changed',
+  'sync:progress',
+  'webhook:delivery',
+  'notification:added',
+];

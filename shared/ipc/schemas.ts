@@ -1,7 +1,16 @@
 // zod input schemas for every implemented channel. Main parses every payload with these; the renderer
 // may use them for form validation.
 import { z } from 'zod';
-import { BLOCK_SOURCES, BOOKING_STATUSES, INTEGRATION_TYPES, LOG_TYPES, THEMES } from '../domain';
+import {
+  BLOCK_SOURCES,
+  BOOKING_STATUSES,
+  IDENTITY_PROVIDERS,
+  INTEGRATION_TYPES,
+  LOG_TYPES,
+  OAUTH_INTEGRATION_TYPES,
+  OAUTH_PROVIDERS,
+  THEMES,
+} from '../domain';
 
 /** True when `zone` is an IANA time zone the runtime knows. */
 export function isValidTimeZone(zone: string): boolean {
@@ -104,6 +113,70 @@ export const settingsUpdate = z
     timeZone: timeZone.optional(),
     theme: z.enum(THEMES).optional(),
     schedulerPaused: z.boolean().optional(),
+  })
+  .strict();
+
+/** Which provider can be connected as which kind (Meet through Google, Teams through Microsoft). */
+export const OAUTH_COMBINATIONS: Record<(typeof OAUTH_PROVIDERS)[number], readonly ('calendar' | 'video')[]> = {
+  google: ['calendar', 'video'],
+  outlook: ['calendar'],
+  zoom: ['video'],
+  microsoft_teams: ['video'],
+  webex: ['video'],
+};
+
+export const oauthInitiate = z
+  .object({
+    provider: z.enum(OAUTH_PROVIDERS),
+    integrationType: z.enum(OAUTH_INTEGRATION_TYPES),
+    /** Reconnect: restore this (disconnected) integration in place. */
+    reconnectId: id.optional(),
+  })
+  .strict()
+  .refine((v) => OAUTH_COMBINATIONS[v.provider].includes(v.integrationType), {
+    message: 'That provider cannot be connected as that kind of integration',
+    path: ['integrationType'],
+  });
+
+export const oauthCallback = z.object({ url: z.string().min(1).max(8192) }).strict();
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), { message: 'Use an http(s) address' });
+
+export const caldavConnect = z
+  .object({
+    serverUrl: httpUrl.default('https://caldav.icloud.com'),
+    username: text(320),
+    password: z.string().min(1).max(256),
+  })
+  .strict();
+
+export const byId = z.object({ id }).strict();
+
+export const notificationsList = z
+  .object({ unreadOnly: z.boolean().optional(), limit: limit.optional(), cursor: cursor.optional() })
+  .strict();
+
+export const notificationsMarkRead = z
+  .object({ ids: z.array(id).min(1).max(500).optional(), all: z.literal(true).optional() })
+  .strict()
+  .refine((v) => (v.ids ? !v.all : v.all), { message: 'Give either ids or all: true' });
+
+const optionalUrl = httpUrl.nullable().optional();
+export const providersUpdate = z
+  .object({
+    provider: z.enum(IDENTITY_PROVIDERS),
+    clientId: z.string().trim().max(512).nullable().optional(),
+    clientSecret: z.string().max(1024).nullable().optional(),
+    authUrl: optionalUrl,
+    tokenUrl: optionalUrl,
+    apiRoot: optionalUrl,
+    userinfoUrl: optionalUrl,
+    revokeUrl: optionalUrl,
   })
   .strict();
 

@@ -18,12 +18,16 @@ const DESIGN_CHANNELS = [
   'availability:get', 'availability:explain', 'settings:get', 'settings:update',
 ];
 // Channels of our own, of the same domain:verb form (ADR 0001).
-const OWN_CHANNELS = ['overview:get'];
+const OWN_CHANNELS = ['overview:get', 'notifications:list', 'notifications:markRead', 'providers:get', 'providers:update', 'app:info'];
 const DESIGN_PUSHES = ['sync:progress', 'integration:changed', 'log:appended', 'webhook:delivery'];
+const OWN_PUSHES = ['notification:added'];
 const IMPLEMENTED_NOW = [
   'bookings:list', 'bookings:create', 'bookings:reschedule', 'bookings:cancel', 'bookings:complete',
   'blocks:list', 'blocks:create', 'blocks:delete', 'logs:list', 'settings:get', 'settings:update',
   'calendar:list', 'video:list', 'webhooks:list', 'overview:get',
+  // Connecting accounts (issue 3)
+  'oauth:initiate', 'oauth:callback', 'caldav:connect', 'calendar:disconnect', 'video:disconnect',
+  'notifications:list', 'notifications:markRead', 'providers:get', 'providers:update', 'app:info',
 ];
 
 describe('contract = router = preload allow-list', () => {
@@ -39,7 +43,7 @@ describe('contract = router = preload allow-list', () => {
     expect([...CHANNELS].sort()).toEqual([...DESIGN_CHANNELS, ...OWN_CHANNELS].sort());
     for (const c of CHANNELS) expect(c).toMatch(/^[a-z]+:[a-z][A-Za-z]*$/);
     expect(CHANNELS.filter((c) => contract[c].implemented).sort()).toEqual([...IMPLEMENTED_NOW].sort());
-    expect([...PUSH_NAMES].sort()).toEqual([...DESIGN_PUSHES].sort());
+    expect([...PUSH_NAMES].sort()).toEqual([...DESIGN_PUSHES, ...OWN_PUSHES].sort());
   });
 
   it('the router answers every contract channel and nothing else', async () => {

@@ -1,7 +1,9 @@
 // The explicit record of migrations, in order. Names are ISO dates; a migration is frozen once shipped.
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-25-initial';
+import * as accounts from './2026-11-26-accounts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-25-initial': initial,
+  '2026-11-26-accounts': accounts,
 };

@@ -296,11 +296,17 @@ describe('static files', () => {
 });
 
 describe('OAuth callback', () => {
-  it('is reachable without the cookie and says connecting accounts is not available yet', async () => {
+  it('is reachable without the cookie; a forged state goes back to the callback page with the reason', async () => {
     const r = await get('/oauth/callback?code=abc&state=xyz');
-    expect(r.status).toBe(501);
-    expect(r.body).toContain('not available yet');
+    expect(r.status).toBe(200);
     expect(r.headers['set-cookie']).toBeUndefined();
+    const m = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(r.body);
+    expect(m).not.toBeNull();
+    const next = new URL(m![1]!.replaceAll('&#38;', '&'), 'http://x');
+    expect(next.pathname).toBe('/integrations/callback');
+    expect(Object.fromEntries(next.searchParams)).toMatchObject({ status: 'error' });
+    expect(next.searchParams.get('code')).toBe('OAUTH_STATE_INVALID');
+    expect(next.searchParams.get('message')).toMatch(/does not belong to a sign-in Junction started/);
   });
 });
 
