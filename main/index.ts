@@ -1,16 +1,19 @@
 // Electron composition root: wires the shell (window, app:// protocol, guards) to the core. Thin on purpose:
-// every decision lives as a pure function in main/shell/. Tray and deep links come with the desktop-shell issue.
+// every decision lives as a pure function in main/shell/. Tray and OS protocol registration come with the
+// desktop-shell issue; the deep-link handling below (parse, queue until ready, complete) is already real.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
-import type { Envelope } from '../shared/errors';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { AppError, type Envelope } from '../shared/errors';
 import { CHANNELS } from '../shared/ipc/contract';
 import { createCore, type Core } from './core';
 import { APP_FOLDER } from './host/app-data-dir';
 import { simplePage } from './host/responses';
 import { NOT_BUILT_MESSAGE } from './host/static';
 import { APP_SCHEME, APP_START_URL, appProtocolHeaders, resolveAppProtocolPath } from './shell/app-protocol';
+import { DeepLinkQueue, deepLinkFromArgv } from './oauth/deep-link';
+import { isAllowedExternalUrl } from './shell/external';
 import { isAllowedNavigation, isTrustedSender, windowOpenDecision } from './shell/navigation';
 import { SafeStorageCipher } from './shell/safe-storage-cipher';
 import { isPermissionAllowed, windowWebPreferences } from './shell/window';
@@ -36,6 +39,8 @@ let core: Core | null = null;
 let mainWindow: BrowserWindow | null = null;
 let unsubscribePushes: (() => void) | null = null;
 let disposed = false;
+// The OS can hand us junction://oauth/callback before the core exists: hold it until then.
+const deepLinks = new DeepLinkQueue();
 
 async function serveApp(request: Request): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -95,15 +100,48 @@ async function start(): Promise<void> {
   ses.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission));
   protocol.handle(APP_SCHEME, serveApp);
 
-  core = await createCore({ dataDir: app.getPath('userData'), cipher: new SafeStorageCipher() });
-  bindIpc(core);
+  const c = await createCore({
+    dataDir: app.getPath('userData'),
+    cipher: new SafeStorageCipher(),
+    host: 'electron',
+    version: app.getVersion(),
+    // Only the configured consent pages open in the system browser (DESIGN.md §7).
+    openExternal: async (url) => {
+      const allowed = (await c.accounts.providers.list()).map((p) => p.endpoints.authUrl);
+      if (!isAllowedExternalUrl(url, allowed)) {
+        throw new AppError('FORBIDDEN', 'Junction opens only the sign-in pages of the providers it is set up for.');
+      }
+      await shell.openExternal(url);
+    },
+  });
+  core = c;
+  bindIpc(c);
   mainWindow = createWindow();
+  // The result reaches the window as integration:changed (and, on failure, as a log entry the user sees).
+  deepLinks.setHandler((link) => {
+    c.accounts.oauth.complete(link.url).catch((err: unknown) => {
+      void c.services.logs.append({
+        logType: 'account',
+        success: false,
+        message: err instanceof Error ? err.message : 'Junction could not finish signing in.',
+      });
+    });
+  });
+  const first = deepLinkFromArgv(process.argv);
+  if (first) deepLinks.push(first.url);
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // macOS delivers deep links as open-url; Windows and Linux start a second instance with it in argv.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    deepLinks.push(url);
+  });
+  app.on('second-instance', (_event, argv) => {
+    const link = deepLinkFromArgv(argv);
+    if (link) deepLinks.push(link.url);
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
