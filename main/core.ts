@@ -23,6 +23,8 @@ import { CUSTOM_SCHEME_REDIRECT } from './oauth/deep-link';
 import { startLoopbackListener } from './oauth/loopback';
 import { type AccountFetcher, OAuthService, type RedirectStrategy } from './oauth/oauth-service';
 import { ProviderConfigService } from './oauth/provider-config';
+import { AccountsRepo } from './db/repos/accounts';
+import { connectCalDav } from './providers/calendar/caldav';
 
 export interface CoreConfig {
   /** Folder for the database and (Node hosts) the vault key. Created if missing. */
@@ -148,7 +150,11 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const accounts: AccountServices = {
       oauth,
       providers,
-      connectCalDav: notBuilt('Connecting a CalDAV calendar'),
+      connectCalDav: (input) =>
+        connectCalDav(
+          { db, accounts: new AccountsRepo(db), vault, clock, logs: services.logs, pushes, organizerId: organizer.id, fetch: fetchImpl },
+          input,
+        ),
       disconnect: notBuilt('Disconnecting'),
       notifications: { list: notBuilt('Notifications'), markRead: notBuilt('Notifications') },
     };

@@ -34,6 +34,8 @@ fi
 # One line per need: "<file that proves it is installed>|<Debian packages that provide it>".
 SYSTEM_DEPS=(
   '/usr/bin/chromium|chromium'
+  '/usr/bin/radicale|radicale'
+  '/usr/bin/htpasswd|apache2-utils'
 )
 
 missing_files=()
