@@ -7,9 +7,9 @@ export type FetchLike = typeof fetch;
 
 export function authorizationServer(p: ResolvedProvider): oauth.AuthorizationServer {
   return {
-    // Endpoints are configured explicitly (DESIGN.md §3.8), not discovered. The issuer is the authorization
-    // origin: for Google that is https://accounts.google.com, the `iss` of its ID tokens.
-    issuer: new URL(p.endpoints.authUrl).origin,
+    // Endpoints are configured explicitly (DESIGN.md §3.8), not discovered. The issuer is what the provider
+    // names itself in `iss` (Google: https://accounts.google.com), else the authorization origin.
+    issuer: p.identity.issuer ?? new URL(p.endpoints.authUrl).origin,
     authorization_endpoint: p.endpoints.authUrl,
     token_endpoint: p.endpoints.tokenUrl,
     ...(p.endpoints.revokeUrl ? { revocation_endpoint: p.endpoints.revokeUrl } : {}),

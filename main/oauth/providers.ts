@@ -12,6 +12,8 @@ export interface IdentitySpec {
   id: IdentityProvider;
   label: string;
   defaults: ProviderEndpoints;
+  /** The `iss` the provider puts in authorization responses (RFC 9207), when it sends one. */
+  issuer: string | null;
   /** How the token endpoint authenticates the client (RFC 6749 §2.3). */
   clientAuth: 'client_secret_post' | 'client_secret_basic' | 'none';
   /** Every refresh returns a new refresh token and kills the old one (Zoom). */
@@ -38,6 +40,7 @@ export const IDENTITIES: Record<IdentityProvider, IdentitySpec> = {
       userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
       revokeUrl: 'https://oauth2.googleapis.com/revoke',
     },
+    issuer: 'https://accounts.google.com',
     clientAuth: 'client_secret_post',
     rotatesRefreshToken: false,
     scopeAliases: {
@@ -57,6 +60,7 @@ export const IDENTITIES: Record<IdentityProvider, IdentitySpec> = {
       userinfoUrl: 'https://graph.microsoft.com/v1.0/me',
       revokeUrl: null,
     },
+    issuer: null,
     clientAuth: 'none',
     rotatesRefreshToken: false,
     scopeAliases: {},
@@ -74,6 +78,7 @@ export const IDENTITIES: Record<IdentityProvider, IdentitySpec> = {
       userinfoUrl: 'https://api.zoom.us/v2/users/me',
       revokeUrl: 'https://zoom.us/oauth/revoke',
     },
+    issuer: null,
     clientAuth: 'client_secret_basic',
     rotatesRefreshToken: true,
     scopeAliases: {},
@@ -90,6 +95,7 @@ export const IDENTITIES: Record<IdentityProvider, IdentitySpec> = {
       userinfoUrl: 'https://webexapis.com/v1/people/me',
       revokeUrl: null,
     },
+    issuer: null,
     clientAuth: 'client_secret_post',
     rotatesRefreshToken: false,
     scopeAliases: {},

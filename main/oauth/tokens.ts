@@ -44,6 +44,8 @@ export interface RefreshOptions {
    * caller refreshed in the meantime and this refresh is skipped (no second rotation of a Zoom grant).
    */
   rejectedToken?: string;
+  /** Without `force`: refresh when the token expires within this long (default: the skew). The job passes its lead. */
+  withinMs?: number;
 }
 
 /** OAuth error codes meaning the grant itself is gone: reconnecting is the only fix. */
@@ -54,8 +56,10 @@ const labelOf = (a: StoredAccount): string => INTEGRATION_LABEL[a.provider as Ca
 /**
  * Some token endpoints omit `token_type` (Webex documents a response without it), which oauth4webapi rejects
  * as non-conforming. Every provider Junction talks to issues Bearer tokens, so a missing one is filled in.
+ * `dropIdToken`: a refresh does not need the identity again, and Google's refresh responses carry an ID token
+ * whose claim checks (issuer spelling, clock skew on iat) could fail a refresh that in fact succeeded.
  */
-export function lenientTokenFetch(inner: FetchLike): FetchLike {
+export function lenientTokenFetch(inner: FetchLike, opts: { dropIdToken?: boolean } = {}): FetchLike {
   return async (input, init) => {
     const res = await inner(input, init);
     if (res.status !== 200 || !(res.headers.get('content-type') ?? '').toLowerCase().includes('json')) return res;
@@ -67,11 +71,15 @@ export function lenientTokenFetch(inner: FetchLike): FetchLike {
       return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
     if (body && typeof body === 'object' && !Array.isArray(body)) {
-      const o = body as Record<string, unknown>;
-      if (typeof o.access_token === 'string' && o.token_type === undefined) {
+      const o = { ...(body as Record<string, unknown>) };
+      const addType = typeof o.access_token === 'string' && o.token_type === undefined;
+      const dropId = opts.dropIdToken === true && o.id_token !== undefined;
+      if (addType || dropId) {
+        if (addType) o.token_type = 'Bearer';
+        if (dropId) delete o.id_token;
         const headers = new Headers(res.headers);
         headers.delete('content-length');
-        return new Response(JSON.stringify({ ...o, token_type: 'Bearer' }), { status: 200, headers });
+        return new Response(JSON.stringify(o), { status: 200, headers });
       }
     }
     return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
@@ -101,7 +109,7 @@ export class TokenManager {
     this.#opts = opts;
     this.#accounts = new AccountsRepo(opts.db);
     this.#apiCalls = new ApiCallsRepo(opts.db);
-    this.#fetch = lenientTokenFetch(opts.fetch ?? fetch);
+    this.#fetch = lenientTokenFetch(opts.fetch ?? fetch, { dropIdToken: true });
     this.#skewMs = opts.skewMs ?? 120_000;
     this.#timeoutMs = opts.timeoutMs ?? 15_000;
     this.#monotonic = opts.monotonic ?? (() => performance.now());
@@ -146,7 +154,7 @@ export class TokenManager {
     // One at a time: a handful of integrations, and it keeps the provider's token endpoint unhurried.
     for (const ref of refs) {
       try {
-        await this.refresh(ref, { force: true });
+        await this.refresh(ref, { withinMs });
         refreshed++;
       } catch {
         failed++;
@@ -176,8 +184,12 @@ export class TokenManager {
     const now = this.#opts.clock.now();
     if (opts.rejectedToken !== undefined && account.accessToken !== null) {
       if (this.#opts.vault.open(account.accessToken) !== opts.rejectedToken) return; // someone refreshed already
-    } else if (!opts.force && account.accessToken !== null && !isTokenExpired(account.tokenExpiresAt, now, this.#skewMs)) {
-      return;
+    } else if (
+      !opts.force &&
+      account.accessToken !== null &&
+      !isTokenExpired(account.tokenExpiresAt, now, opts.withinMs ?? this.#skewMs)
+    ) {
+      return; // fresh: another caller refreshed in the meantime
     }
     const spec = specForStored(account.kind, account.provider);
     if (!spec) {
@@ -186,8 +198,9 @@ export class TokenManager {
       });
     }
     if (account.refreshToken === null) {
-      await this.#disconnect(account, `${labelOf(account)} did not give Junction a way to renew its access.`);
-      throw this.#disconnectedError({ ...account, statusReason: null });
+      const reason = `${labelOf(account)} did not give Junction a way to renew its access.`;
+      await this.#disconnect(account, reason);
+      throw this.#disconnectedError({ ...account, statusReason: reason });
     }
     // May throw NOT_CONFIGURED: a missing client is a settings problem, not a lost grant.
     const provider = await this.#opts.config.resolve(spec.identity);
