@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createCore, type Core } from '../core';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createCore, type Core, type CoreConfig } from '../core';
 import { appDataDir } from './app-data-dir';
 import { parseCliArgs, USAGE } from './cli-args';
 import { type BrowserHost, startBrowserHost } from './server';
@@ -15,8 +15,17 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_STATIC_DIR = join(REPO_ROOT, 'dist', 'renderer');
 const SHUTDOWN_LIMIT_MS = 10_000;
 
-async function main(): Promise<void> {
-  const parsed = parseCliArgs(process.argv.slice(2), process.env);
+/** What another entry point (the sandbox) adds to a plain `npm run serve`. */
+export interface ServeExtras {
+  core?: Omit<Partial<CoreConfig>, 'dataDir'>;
+  /** Runs once the host listens (e.g. to register its exact callback with simulated providers). */
+  onListening?: (host: BrowserHost, core: Core) => Promise<void> | void;
+  /** Called after the host and core are closed on SIGINT/SIGTERM. */
+  onStopped?: () => Promise<void> | void;
+}
+
+export async function runServe(argv: string[], extras: ServeExtras = {}): Promise<void> {
+  const parsed = parseCliArgs(argv, process.env);
   if (!parsed.ok) {
     process.stderr.write(`junction serve: ${parsed.message}\n\n${USAGE}\n`);
     process.exit(2);
@@ -33,7 +42,7 @@ async function main(): Promise<void> {
   let core: Core | null = null;
   let host: BrowserHost | null = null;
   try {
-    core = await createCore({ dataDir });
+    core = await createCore({ ...extras.core, dataDir, host: 'browser' });
     host = await startBrowserHost({
       core,
       port: opts.port,
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
     opts.tokenSource === 'generated'
       ? host.openUrl
       : `${host.url}/?token=<the token from ${opts.tokenSource === 'flag' ? '--token' : 'JUNCTION_TOKEN'}>`;
+  await extras.onListening?.(host, core);
   process.stdout.write(`Junction listening on ${host.url}\nOpen ${open}\n`);
   process.stderr.write(`Data folder: ${dataDir}\n`);
   if (!existsSync(join(staticDir, 'index.html'))) {
@@ -79,6 +89,7 @@ async function main(): Promise<void> {
       try {
         await h?.close();
         await c?.dispose();
+        await extras.onStopped?.();
         process.exit(0);
       } catch (err) {
         process.stderr.write(`Junction did not shut down cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -90,4 +101,5 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-void main();
+// Run when started as `npm run serve` (not when imported by the sandbox).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runServe(process.argv.slice(2));
