@@ -130,7 +130,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     // Desktop hosts: Google, Zoom and Webex come back to a one-shot loopback listener; Microsoft to the custom scheme.
     const desktopRedirect: RedirectStrategy = async (spec) =>
       spec.desktopRedirect === 'loopback'
-        ? startLoopbackListener({ onCallback: (url) => oauth.complete(url) })
+        ? startLoopbackListener({ onCallback: (url) => oauth.completeFromDesktop(url) })
         : { redirectUri: CUSTOM_SCHEME_REDIRECT, release: () => undefined };
     const oauth: OAuthService = new OAuthService({
       ctx,

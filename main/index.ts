@@ -119,13 +119,8 @@ async function start(): Promise<void> {
   mainWindow = createWindow();
   // The result reaches the window as integration:changed (and, on failure, as a log entry the user sees).
   deepLinks.setHandler((link) => {
-    c.accounts.oauth.complete(link.url).catch((err: unknown) => {
-      void c.services.logs.append({
-        logType: 'account',
-        success: false,
-        message: err instanceof Error ? err.message : 'Junction could not finish signing in.',
-      });
-    });
+    // Failures are logged (and so shown) by completeFromDesktop.
+    c.accounts.oauth.completeFromDesktop(link.url).catch(() => undefined);
   });
   const first = deepLinkFromArgv(process.argv);
   if (first) deepLinks.push(first.url);

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { RouterProvider } from 'react-router/dom';
 import type { IntegrationChanged } from '../shared/ipc/push';
 import { onPush } from './api/client';
+import { PROVIDER_LABEL } from './pages/integrations/providers';
 import { createRouter } from './routes';
+import { useAppInfo } from './stores/app-info';
 import { useSettings } from './stores/settings';
 import { toast } from './stores/toasts';
 
@@ -26,7 +28,12 @@ function usePushNotices() {
   useEffect(
     () =>
       onPush('integration:changed', (p) => {
-        const what = p.integrationType === 'webhook' ? 'A webhook' : `A ${p.integrationType} integration${p.provider ? ` (${p.provider})` : ''}`;
+        const what =
+          p.integrationType === 'webhook'
+            ? 'A webhook'
+            : p.provider
+              ? PROVIDER_LABEL[p.provider]
+              : `A ${p.integrationType} integration`;
         toast(`${what} was ${CHANGE_WORD[p.change]}.`, p.change === 'disconnected' ? 'danger' : 'info');
       }),
     [],
@@ -36,9 +43,11 @@ function usePushNotices() {
 export function App() {
   const [router] = useState(createRouter);
   const loadSettings = useSettings((s) => s.load);
+  const loadAppInfo = useAppInfo((s) => s.load);
   useEffect(() => {
     void loadSettings();
-  }, [loadSettings]);
+    void loadAppInfo();
+  }, [loadSettings, loadAppInfo]);
   useTheme();
   usePushNotices();
   return <RouterProvider router={router} />;

@@ -8,14 +8,12 @@ import { BlockedTimesPage } from './pages/blocks/BlockedTimesPage';
 import { BookingsPage } from './pages/bookings/BookingsPage';
 import { CalendarsPage, VideoPage, WebhooksPage } from './pages/integrations/IntegrationLists';
 import { LogsPage } from './pages/logs/LogsPage';
+import { ConnectAnyPage, ConnectCalendarPage, ConnectVideoPage, ConnectWizardPage } from './pages/connect/ConnectPages';
+import { CallbackPage } from './pages/connect/OAuthCallback';
 import {
   CalendarDetailPage,
   CalendarSettingsPage,
-  CallbackPage,
   ConflictsPage,
-  ConnectAnyPage,
-  ConnectCalendarPage,
-  ConnectVideoPage,
   HealthPage,
   NotFoundPage,
   SyncStatusPage,
@@ -24,6 +22,7 @@ import {
   WebhookDetailPage,
 } from './pages/NotBuiltPages';
 import { OverviewPage } from './pages/overview/OverviewPage';
+import { ProvidersSettingsPage } from './pages/settings/ProvidersPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 
 function RouteError() {
@@ -48,6 +47,7 @@ export const ROUTE_PATHS = [
   '/integrations/video/:id/settings',
   '/integrations/webhooks',
   '/integrations/webhooks/:id',
+  '/integrations/connect',
   '/integrations/connect/:provider',
   '/integrations/connect/calendar/:provider',
   '/integrations/connect/video/:provider',
@@ -59,6 +59,7 @@ export const ROUTE_PATHS = [
   '/bookings',
   '/blocked-times',
   '/settings',
+  '/settings/providers',
 ] as const;
 
 type RoutePath = (typeof ROUTE_PATHS)[number];
@@ -74,6 +75,7 @@ const PAGES: Record<RoutePath, ComponentType> = {
   '/integrations/video/:id/settings': VideoSettingsPage,
   '/integrations/webhooks': WebhooksPage,
   '/integrations/webhooks/:id': WebhookDetailPage,
+  '/integrations/connect': ConnectWizardPage,
   '/integrations/connect/:provider': ConnectAnyPage,
   '/integrations/connect/calendar/:provider': ConnectCalendarPage,
   '/integrations/connect/video/:provider': ConnectVideoPage,
@@ -85,6 +87,7 @@ const PAGES: Record<RoutePath, ComponentType> = {
   '/bookings': BookingsPage,
   '/blocked-times': BlockedTimesPage,
   '/settings': SettingsPage,
+  '/settings/providers': ProvidersSettingsPage,
 };
 
 export const routes: RouteObject[] = [

@@ -183,8 +183,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       params.set('status', 'error');
       params.set('code', e.code);
       params.set('message', e.message);
-      const provider = (e.details as { provider?: unknown } | undefined)?.provider;
-      if (typeof provider === 'string') params.set('provider', provider);
+      const details = (e.details ?? {}) as { provider?: unknown; integrationType?: unknown };
+      if (typeof details.provider === 'string') params.set('provider', details.provider);
+      if (typeof details.integrationType === 'string') params.set('integrationType', details.integrationType);
     }
     const next = `/integrations/callback?${params.toString()}`;
     sendHtml(

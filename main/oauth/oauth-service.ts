@@ -170,12 +170,12 @@ export class OAuthService {
     const error = url.searchParams.get('error');
     if (error === 'access_denied') {
       throw new AppError('OAUTH_DENIED', `You chose not to allow Junction to use ${spec.label}. Nothing was changed.`, {
-        provider: spec.provider,
+        provider: spec.provider, integrationType: spec.integrationType,
       });
     }
     if (error) {
       const why = (url.searchParams.get('error_description') ?? error).slice(0, 300);
-      throw new AppError('OAUTH_FAILED', `${spec.label} did not complete the sign-in: ${why}`, { provider: spec.provider, error });
+      throw new AppError('OAUTH_FAILED', `${spec.label} did not complete the sign-in: ${why}`, { provider: spec.provider, integrationType: spec.integrationType, error });
     }
 
     const resolved = await this.d.config.resolve(spec.identity);
@@ -189,7 +189,7 @@ export class OAuthService {
       throw new AppError(
         'INSUFFICIENT_SCOPE',
         `Junction was not allowed to ${missing.map(describeScope).join(', ')}. Connect again and leave every permission ticked. Nothing was changed.`,
-        { provider: spec.provider, missingScopes: missing },
+        { provider: spec.provider, integrationType: spec.integrationType, missingScopes: missing },
       );
     }
 
@@ -276,12 +276,12 @@ export class OAuthService {
         throw new AppError(
           'OAUTH_FAILED',
           `${spec.label} refused the sign-in code: it was already used or has expired. Start connecting again. Nothing was changed.`,
-          { provider: spec.provider, error: code },
+          { provider: spec.provider, integrationType: spec.integrationType, error: code },
         );
       }
       if (code) {
         throw new AppError('OAUTH_FAILED', `${spec.label} refused the sign-in (${code}). Nothing was changed.`, {
-          provider: spec.provider,
+          provider: spec.provider, integrationType: spec.integrationType,
           error: code,
         });
       }
@@ -291,7 +291,7 @@ export class OAuthService {
         throw new AppError('PROVIDER_UNAVAILABLE', `Junction could not reach ${spec.label} to finish signing in. Try again.`);
       }
       throw new AppError('OAUTH_FAILED', `${spec.label} sent an answer Junction could not use. Nothing was changed.`, {
-        provider: spec.provider,
+        provider: spec.provider, integrationType: spec.integrationType,
         reason: err instanceof Error ? err.message.slice(0, 200) : undefined,
       });
     }
@@ -309,6 +309,27 @@ export class OAuthService {
         success: true,
         message: `${spec.label} is connected; its first sync will run once calendar sync is available in this version.`,
       });
+    }
+  }
+
+  /**
+   * Desktop flows (loopback listener, deep link) have no page waiting for the answer: a failure is also written
+   * as an `account` log entry with its code, which the renderer's waiting screen turns into the error.
+   */
+  async completeFromDesktop(callbackUrl: string): Promise<OAuthResult> {
+    try {
+      return await this.complete(callbackUrl);
+    } catch (err) {
+      const e = err instanceof AppError ? err : new AppError('INTERNAL', 'Junction could not finish signing in.');
+      await this.d.logs
+        .append({
+          logType: 'account',
+          success: false,
+          message: e.message,
+          details: { code: e.code, ...(e.details && typeof e.details === 'object' ? e.details : {}) },
+        })
+        .catch(() => undefined);
+      throw e;
     }
   }
 

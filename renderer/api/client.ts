@@ -63,6 +63,20 @@ export function describeCode(code: ErrorCode): string {
       return 'The account’s sign-in has expired. Reconnect it.';
     case 'PROVIDER_UNAVAILABLE':
       return 'The service could not be reached. Try again shortly.';
+    case 'NOT_CONFIGURED':
+      return 'Junction has no OAuth client for this provider yet. Add one in Settings → Providers.';
+    case 'OAUTH_DENIED':
+      return 'Access was not allowed at the provider, so nothing was connected.';
+    case 'OAUTH_STATE_INVALID':
+      return 'This sign-in link is no longer valid (it expired, was already used, or was not started here). Start again.';
+    case 'OAUTH_FAILED':
+      return 'The provider did not complete the sign-in. Start again.';
+    case 'INSUFFICIENT_SCOPE':
+      return 'The provider did not grant every permission Junction needs. Connect again and allow them all.';
+    case 'DISCONNECTED':
+      return 'That account is disconnected. Reconnect it first.';
+    case 'AUTH_FAILED':
+      return 'Wrong username or password.';
     case 'INTERNAL':
       return 'Something went wrong inside Junction.';
   }

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
+import { NotificationBanner, NotificationBell, useNotificationFeed } from './Notifications';
+import { SandboxBanner } from './SandboxBanner';
 import { ToastRegion } from './Toasts';
 
 interface NavItem {
@@ -51,6 +53,7 @@ export function AppLayout() {
   const { pathname } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
+  useNotificationFeed();
 
   // Move focus to the page after client-side navigation so screen readers and keyboards land on it.
   useEffect(() => {
@@ -62,30 +65,37 @@ export function AppLayout() {
   }, [pathname]);
 
   return (
-    <div className="app">
+    <div className="shell">
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <aside className="sidebar">
-        <div className="sidebar-inner">
-          <div className="brand">
-            <img className="brand-mark" src="/favicon.svg" alt="" />
-            <span className="brand-name">Junction</span>
+      <SandboxBanner />
+      <div className="app">
+        <aside className="sidebar">
+          <div className="sidebar-inner">
+            <div className="brand-row">
+              <div className="brand">
+                <img className="brand-mark" src="/favicon.svg" alt="" />
+                <span className="brand-name">Junction</span>
+              </div>
+              <NotificationBell />
+            </div>
+            <nav aria-label="Main">
+              <NavList items={PRIMARY} pathname={pathname} />
+              <h2 className="nav-heading" id="nav-integrations">
+                Integrations
+              </h2>
+              <NavList items={INTEGRATIONS} pathname={pathname} labelledBy="nav-integrations" />
+              <div className="nav-sep" />
+              <NavList items={FOOTER} pathname={pathname} />
+            </nav>
           </div>
-          <nav aria-label="Main">
-            <NavList items={PRIMARY} pathname={pathname} />
-            <h2 className="nav-heading" id="nav-integrations">
-              Integrations
-            </h2>
-            <NavList items={INTEGRATIONS} pathname={pathname} labelledBy="nav-integrations" />
-            <div className="nav-sep" />
-            <NavList items={FOOTER} pathname={pathname} />
-          </nav>
-        </div>
-      </aside>
-      <main id="main" className="main" ref={mainRef} tabIndex={-1}>
-        <Outlet />
-      </main>
+        </aside>
+        <main id="main" className="main" ref={mainRef} tabIndex={-1}>
+          <NotificationBanner />
+          <Outlet />
+        </main>
+      </div>
       <ToastRegion />
     </div>
   );

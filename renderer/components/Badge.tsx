@@ -19,6 +19,7 @@ export const LOG_TYPE_LABEL: Record<LogType, string> = {
   video_link_created: 'Video link',
   webhook_sent: 'Webhook',
   error: 'Error',
+  account: 'Account',
 };
 
 export function LogTypeBadge({ type, success }: { type: LogType; success: boolean }) {

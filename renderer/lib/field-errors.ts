@@ -18,6 +18,7 @@ export function humanize(issue: { message: string; code?: string | undefined }):
   if (max) return `Use at most ${max[1]} characters`;
   if (/^Invalid email/i.test(message) || (code === 'invalid_format' && /email/i.test(message))) return 'Enter a valid email address, like name@example.com';
   if (/expected \w+, received undefined/.test(message)) return 'Required';
+  if (/^Invalid URL$/i.test(message)) return 'Enter a full address, like https://example.com/path';
   return message;
 }
 

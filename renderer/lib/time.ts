@@ -85,3 +85,14 @@ export function formatDateTime(ms: number, zone: string): string {
 export function durationMinutes(startMs: number, endMs: number): number {
   return Math.round((endMs - startMs) / 60_000);
 }
+
+/** "in 52 minutes", "3 hours ago", relative to `now`. */
+export function relativeTime(ms: number, now: number = Date.now()): string {
+  if (Math.abs(ms - now) < 45_000) return ms >= now ? 'in less than a minute' : 'just now';
+  return DateTime.fromMillis(ms).toRelative({ base: DateTime.fromMillis(now), locale: 'en' }) ?? formatDateTime(ms, 'UTC');
+}
+
+/** "14:32" in the zone. */
+export function formatClock(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
+}

@@ -5,7 +5,6 @@ import { ButtonLink } from '../components/Button';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, NotBuiltState } from '../components/States';
 import { useDocumentTitle } from '../lib/hooks';
-import { providerName } from './integrations/providers';
 
 function NotBuiltPage({ title, feature, children }: { title: string; feature: string; children?: ReactNode }) {
   useDocumentTitle(title);
@@ -70,31 +69,6 @@ export const VideoSettingsPage = () => (
 export const WebhookDetailPage = () => (
   <NotBuiltPage title="Webhook" feature="The webhook page">
     It will show the endpoint, its events, secret rotation, test sends and the delivery history with redelivery. <IdNote />
-  </NotBuiltPage>
-);
-
-function ConnectPage({ kind }: { kind: 'calendar' | 'video' | null }) {
-  const { provider } = useParams();
-  const name = providerName(provider);
-  const what = kind ?? 'integration';
-  return (
-    <NotBuiltPage title={name ? `Connect ${name}` : 'Connect an account'} feature={`Connecting ${name ?? `a ${what} account`}`}>
-      {!name && provider && (
-        <p>
-          “<code>{provider}</code>” is not a provider Junction knows.
-        </p>
-      )}
-      <p>Sign-in with your provider (OAuth with PKCE, or an app password for CalDAV) will start here.</p>
-    </NotBuiltPage>
-  );
-}
-export const ConnectAnyPage = () => <ConnectPage kind={null} />;
-export const ConnectCalendarPage = () => <ConnectPage kind="calendar" />;
-export const ConnectVideoPage = () => <ConnectPage kind="video" />;
-
-export const CallbackPage = () => (
-  <NotBuiltPage title="Finishing sign-in" feature="Completing a provider sign-in">
-    Nothing was connected. When this arrives, the provider’s redirect lands here and Junction finishes connecting the account.
   </NotBuiltPage>
 );
 

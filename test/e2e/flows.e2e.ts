@@ -273,7 +273,7 @@ describe('overview', () => {
 
     // Integration changes arrive as a notice.
     h.core.pushes.emit('integration:changed', { integrationType: 'calendar', id: 'x', provider: 'google', change: 'disconnected' });
-    await page.getByRole('status', { name: 'Notifications' }).getByText('A calendar integration (google) was disconnected.').waitFor();
+    await page.getByRole('status', { name: 'Notifications' }).getByText('Google Calendar was disconnected.').waitFor();
     expect(h.takeErrors()).toEqual([]);
   });
 });
@@ -284,6 +284,9 @@ describe('keyboard', () => {
     await stat('bookings.scheduled').waitFor();
     await page.keyboard.press('Tab');
     expect(await activeText()).toBe('Skip to main content');
+    await page.keyboard.press('Tab');
+    // The notifications bell sits at the top of the sidebar, before the navigation.
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toMatch(/^Notifications/);
     await page.keyboard.press('Tab');
     expect(await activeText()).toBe('Overview');
     expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createCore, type Core } from '../../main/core';
+import { createCore, type Core, type CoreConfig } from '../../main/core';
 import { startBrowserHost, type BrowserHost } from '../../main/host/server';
 
 export const CHROMIUM_PATH = process.env.JUNCTION_CHROMIUM ?? '/usr/bin/chromium';
@@ -47,10 +47,19 @@ export function assertPrerequisites(): void {
   }
 }
 
-export async function startHarness(opts: { colorScheme?: 'light' | 'dark'; organizerZone?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  colorScheme?: 'light' | 'dark';
+  organizerZone?: string;
+  /** Extra core configuration (e.g. the emulators' JUNCTION_* variables). */
+  core?: Omit<Partial<CoreConfig>, 'dataDir'>;
+  /** Runs once the host listens, before the browser opens (e.g. to register its callback with emulators). */
+  onHost?: (host: BrowserHost) => void | Promise<void>;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   assertPrerequisites();
   const dataDir = await mkdtemp(join(tmpdir(), 'junction-e2e-'));
-  const core = await createCore({ dataDir, startScheduler: false });
+  const core = await createCore({ ...opts.core, dataDir, startScheduler: false });
   const settings = await core.router.invoke('settings:update', {
     organizerName: 'Ada Lovelace',
     organizerEmail: 'ada@example.com',
@@ -58,6 +67,7 @@ export async function startHarness(opts: { colorScheme?: 'light' | 'dark'; organ
   });
   if (!settings.ok) throw new Error(`settings:update failed: ${settings.error.message}`);
   const host = await startBrowserHost({ core, port: 0, staticDir: STATIC_DIR });
+  await opts.onHost?.(host);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({
     viewport: { width: 1280, height: 860 },

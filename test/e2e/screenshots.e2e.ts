@@ -62,8 +62,8 @@ describe('screenshots', () => {
     await shoot('settings');
     await open('/integrations/health', 'Health', 'Not built yet');
     await shoot('not-built-health');
-    await open('/integrations/connect/calendar/google', 'Connect Google Calendar', 'Not built yet');
-    await shoot('not-built-connect');
+    await open('/integrations/connect/calendar/google', 'Connect Google Calendar', 'What Junction asks Google for');
+    await shoot('connect-google-calendar');
     await open('/nowhere', 'Page not found');
     await shoot('not-found');
     expect(h.takeErrors()).toEqual([]);

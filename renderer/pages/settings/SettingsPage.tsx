@@ -10,6 +10,7 @@ import { useDocumentTitle, useFocusFirstInvalid } from '../../lib/hooks';
 import { timeZones } from '../../lib/time';
 import { useSettings } from '../../stores/settings';
 import { toast } from '../../stores/toasts';
+import { SettingsTabs } from './SettingsTabs';
 
 const THEME_LABEL: Record<Theme, string> = { system: 'Follow the system', light: 'Light', dark: 'Dark' };
 const FIELDS = new Set(['organizerName', 'organizerEmail', 'timeZone', 'theme', 'schedulerPaused']);
@@ -106,7 +107,8 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="Your organizer profile, appearance and background work." />
+      <PageHeader title="Settings" description="Your organizer profile, appearance and background work, and the providers Junction signs in to." />
+      <SettingsTabs />
       {body}
     </>
   );
