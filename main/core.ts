@@ -15,7 +15,6 @@ import { Scheduler, type SchedulerOptions } from './scheduler/scheduler';
 import { AesGcmCipher } from './secrets/aes-gcm-cipher';
 import type { Cipher } from './secrets/cipher';
 import { Vault } from './secrets/vault';
-import { AppError } from '../shared/errors';
 import type { AppInfo } from '../shared/domain';
 import { createServices, type Services } from './services';
 import type { AccountServices } from './services/accounts';
@@ -23,6 +22,12 @@ import { CUSTOM_SCHEME_REDIRECT } from './oauth/deep-link';
 import { startLoopbackListener } from './oauth/loopback';
 import { type AccountFetcher, OAuthService, type RedirectStrategy } from './oauth/oauth-service';
 import { ProviderConfigService } from './oauth/provider-config';
+import { disconnectIntegration } from './oauth/disconnect';
+import { registerTokenRefreshJob } from './oauth/refresh-job';
+import { lenientTokenFetch, TokenManager } from './oauth/tokens';
+import { ProviderHttp } from './providers/http';
+import { type NotificationPort, noopNotificationPort } from './services/notification-port';
+import { NotificationService } from './services/notifications-service';
 import { AccountsRepo } from './db/repos/accounts';
 import { connectCalDav } from './providers/calendar/caldav';
 
@@ -44,6 +49,8 @@ export interface CoreConfig {
   /** Which host runs the core and whether it talks to simulated providers (npm run sandbox). */
   host?: 'electron' | 'browser';
   sandbox?: boolean;
+  /** Electron: native notifications. Node hosts show notifications in the renderer only. */
+  nativeNotifications?: NotificationPort;
   version?: string;
 }
 
@@ -119,14 +126,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
 
     const fetchImpl = config.fetch ?? fetch;
     const providers = new ProviderConfigService(ctx, vault, config.env ?? process.env);
-    const fetchAccount: AccountFetcher = async ({ url, accessToken, provider }) => {
-      const res = await fetchImpl(url, {
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(15_000),
-      });
-      if (!res.ok) throw new AppError('PROVIDER_UNAVAILABLE', `Junction could not read your ${provider} account (HTTP ${res.status}).`);
-      return res.json();
-    };
+    const notifications = new NotificationService(ctx, services.logs, config.nativeNotifications ?? noopNotificationPort);
+    const tokens = new TokenManager({ db, clock, vault, config: providers, notifications, logs: services.logs, pushes, fetch: fetchImpl });
+    const http = new ProviderHttp({ db, clock, tokens, fetch: fetchImpl });
+    await registerTokenRefreshJob(scheduler, tokens);
+    // The account lookup right after the code exchange: no integration yet, so the token goes in by hand.
+    const fetchAccount: AccountFetcher = ({ url, accessToken, provider, operation }) =>
+      http.json({ provider, operation, url, auth: 'none', headers: { authorization: `Bearer ${accessToken}` } });
     // Desktop hosts: Google, Zoom and Webex come back to a one-shot loopback listener; Microsoft to the custom scheme.
     const desktopRedirect: RedirectStrategy = async (spec) =>
       spec.desktopRedirect === 'loopback'
@@ -139,14 +145,12 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       logs: services.logs,
       scheduler,
       fetchAccount,
-      fetch: fetchImpl,
+      // Webex omits token_type from its token response; oauth4webapi would otherwise refuse it.
+      fetch: lenientTokenFetch(fetchImpl),
       desktopRedirect,
       ...(config.openExternal ? { openExternal: config.openExternal } : {}),
     });
     disposables.add(() => oauth.dispose());
-    const notBuilt = (what: string) => async (): Promise<never> => {
-      throw new AppError('NOT_IMPLEMENTED', `${what} is not available in this version of Junction yet.`);
-    };
     const accounts: AccountServices = {
       oauth,
       providers,
@@ -155,8 +159,12 @@ export async function createCore(config: CoreConfig): Promise<Core> {
           { db, accounts: new AccountsRepo(db), vault, clock, logs: services.logs, pushes, organizerId: organizer.id, fetch: fetchImpl },
           input,
         ),
-      disconnect: notBuilt('Disconnecting'),
-      notifications: { list: notBuilt('Notifications'), markRead: notBuilt('Notifications') },
+      disconnect: (ref) =>
+        disconnectIntegration({ db, clock, vault, config: providers, logs: services.logs, pushes, tokens, fetch: fetchImpl }, ref),
+      notifications: { list: (q) => notifications.list(q), markRead: (q) => notifications.markRead(q) },
+      tokens,
+      http,
+      notificationService: notifications,
     };
     const appInfo: AppInfo = {
       version: config.version ?? '0.1.0',

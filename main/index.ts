@@ -15,6 +15,7 @@ import { APP_SCHEME, APP_START_URL, appProtocolHeaders, resolveAppProtocolPath }
 import { DeepLinkQueue, deepLinkFromArgv } from './oauth/deep-link';
 import { isAllowedExternalUrl } from './shell/external';
 import { isAllowedNavigation, isTrustedSender, windowOpenDecision } from './shell/navigation';
+import { createNativeNotificationPort } from './shell/electron/native-notifications';
 import { SafeStorageCipher } from './shell/safe-storage-cipher';
 import { isPermissionAllowed, windowWebPreferences } from './shell/window';
 
@@ -105,6 +106,15 @@ async function start(): Promise<void> {
     cipher: new SafeStorageCipher(),
     host: 'electron',
     version: app.getVersion(),
+    // OS notifications for in-app ones (e.g. an integration was disconnected); a click brings the window forward.
+    nativeNotifications: createNativeNotificationPort({
+      onClick: () => {
+        if (!mainWindow) return;
+        if (mainWindow.isMinimized()) mainWindow.restore();
+        mainWindow.show();
+        mainWindow.focus();
+      },
+    }),
     // Only the configured consent pages open in the system browser (DESIGN.md §7).
     openExternal: async (url) => {
       const allowed = (await c.accounts.providers.list()).map((p) => p.endpoints.authUrl);

@@ -9,6 +9,9 @@ import type { ChannelParsed } from '../../shared/ipc/contract';
 import type { IntegrationRef } from '../db/repos/accounts';
 import type { OAuthService } from '../oauth/oauth-service';
 import type { ProviderConfigService } from '../oauth/provider-config';
+import type { TokenManager } from '../oauth/tokens';
+import type { ProviderHttp } from '../providers/http';
+import type { NotificationService } from './notifications-service';
 
 export interface AccountServices {
   oauth: OAuthService;
@@ -19,4 +22,8 @@ export interface AccountServices {
     list(q: ChannelParsed<'notifications:list'>): Promise<Page<AppNotification>>;
     markRead(q: ChannelParsed<'notifications:markRead'>): Promise<{ updated: number }>;
   };
+  /** For the provider adapters of later issues: tokens, the shared HTTP layer, notifications. */
+  tokens: TokenManager;
+  http: ProviderHttp;
+  notificationService: NotificationService;
 }

@@ -214,7 +214,7 @@ async function seedNotifications(): Promise<void> {
     kind: 'integration_connected',
     severity: 'info',
     title: 'Google Calendar connected',
-    body: 'ada@example.com is connected. The first sync will start shortly.',
+    body: 'ada@example.com is connected.',
     integrationType: 'calendar',
     integrationId: ids.google,
     actionRoute: '/integrations/calendar',
@@ -397,7 +397,7 @@ describe('account screens', () => {
     await open(
       q({ status: 'success', integrationType: 'calendar', integrationId: randomUUID(), provider: 'google', email: 'me@example.com', missing: '' }),
       'Connected',
-      'The first sync will start shortly',
+      'Calendar sync is not part of this version yet',
     );
     expect(await page.locator('.result-title').textContent()).toBe('Google Calendar connected as me@example.com');
     await page.getByText(/Going to Calendars in \d s…/).waitFor();

@@ -22,7 +22,8 @@ describe('the scheduler inside the core', () => {
     expect(await t.core.scheduler.runDue()).toBe(0);
     expect(ran).toEqual([]);
     await call(t.core, 'settings:update', { schedulerPaused: false });
-    expect(await t.core.scheduler.runDue()).toBe(1);
+    // The core's own recurring jobs (token refresh) run in the same pass.
+    expect(await t.core.scheduler.runDue()).toBeGreaterThanOrEqual(1);
     expect(ran).toEqual([1]);
   });
 
