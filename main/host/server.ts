@@ -191,7 +191,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     sendHtml(
       res,
       200,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(next)}">` +
+      // No favicon request: the page is gone before it would matter, and /favicon.ico does not exist.
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">` +
+        `<meta http-equiv="refresh" content="0;url=${escapeHtml(next)}">` +
         `<title>Returning to Junction…</title></head><body><p>Returning to Junction… ` +
         `<a href="${escapeHtml(next)}">Continue</a></p></body></html>`,
     );

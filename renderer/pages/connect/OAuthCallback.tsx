@@ -109,7 +109,8 @@ function SuccessView({ p }: { p: Success }) {
       </div>
       {kind === 'calendar' ? (
         <p className="result-text">
-          The first sync will start shortly. Busy times from this calendar then appear under <Link to="/blocked-times">Blocked times</Link>.
+          Calendar sync is not part of this version yet: once it is, busy times from this calendar appear under{' '}
+          <Link to="/blocked-times">Blocked times</Link>.
         </p>
       ) : (
         <p className="result-text">New bookings can now get {name} meeting links.</p>

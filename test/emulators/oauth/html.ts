@@ -38,7 +38,7 @@ button[value=allow]{background:#1a73e8;border-color:#1a73e8;color:#fff}select{fo
 .banner{background:#fff4ce;padding:.4rem .8rem;border-radius:4px;font-size:.8rem;margin-bottom:1rem}`;
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>` +
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${esc(title)}</title>` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>` +
     `<body>${body}</body></html>`;
 }
