@@ -47,6 +47,8 @@ export interface CalendarIntegrationsTable {
   server_url: string | null;
   username: string | null;
   password: Sealed | null;
+  /** 'auto' or minutes between syncs. */
+  sync_frequency: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -210,7 +212,39 @@ export interface NotificationsTable {
   read_at: number | null;
 }
 
+export interface CalendarSourcesTable {
+  id: string;
+  integration_id: string;
+  external_calendar_id: string;
+  name: string;
+  is_primary: Generated<Bool>;
+  read_only: Generated<Bool>;
+  time_zone: string | null;
+  selected: Generated<Bool>;
+  sync_cursor: string | null;
+  window_start: number | null;
+  window_end: number | null;
+  last_sync_at: number | null;
+  last_full_sync_at: number | null;
+  access_state: Generated<'ok' | 'revoked' | 'failing'>;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BookingCalendarEventsTable {
+  booking_id: string;
+  integration_id: string;
+  external_calendar_id: string;
+  external_event_id: string;
+  state: 'created' | 'removed';
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  calendar_sources: CalendarSourcesTable;
+  booking_calendar_events: BookingCalendarEventsTable;
   oauth_states: OAuthStatesTable;
   provider_credentials: ProviderCredentialsTable;
   api_calls: ApiCallsTable;
@@ -243,3 +277,5 @@ export type OAuthStateRow = Selectable<OAuthStatesTable>;
 export type ProviderCredentialsRow = Selectable<ProviderCredentialsTable>;
 export type ApiCallRow = Selectable<ApiCallsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type CalendarSourceRow = Selectable<CalendarSourcesTable>;
+export type BookingCalendarEventRow = Selectable<BookingCalendarEventsTable>;
