@@ -37,7 +37,11 @@ export interface SyncedEvent {
 
 export interface SyncPage {
   upserted: SyncedEvent[];
-  /** externalIds removed on the provider's side (cancelled, deleted, moved out of the window). */
+  /**
+   * externalIds removed on the provider's side (cancelled, deleted, moved out of the window). An id ending in
+   * `#*` deletes every externalId starting with the part before `*`, applied before `upserted` (CalDAV reports
+   * changes per object, not per expanded instance).
+   */
   deleted: string[];
   /**
    * True on the first page of a full sync that replaces everything stored for this calendar (initial sync,
@@ -63,7 +67,11 @@ export interface BookingEvent {
 
 export interface CalendarAdapter {
   listCalendars(): Promise<CalendarInfo[]>;
-  /** Pages of changes since `cursor` (null = full sync over `window`). */
+  /**
+   * Pages of changes since `cursor` (null = full sync over `window`). Cursors pin the window of the full sync
+   * they came from (Google sync tokens, Graph delta links, CalDAV expansions): callers restart with null when
+   * the window moves.
+   */
   pullChanges(calendarId: string, cursor: string | null, window: SyncWindow): AsyncIterable<SyncPage>;
   /** Live busy ranges (Google freeBusy ≤ 90 days; optional). */
   getBusy?(calendarIds: string[], window: SyncWindow): Promise<{ startUtc: number; endUtc: number }[]>;
