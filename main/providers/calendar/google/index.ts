@@ -1,0 +1,1 @@
+export { createGoogleCalendarAdapter, FREEBUSY_MAX_MS, googleEventIdFor, type GoogleCalendarAdapterDeps } from './adapter';
