@@ -30,6 +30,9 @@ import { type NotificationPort, noopNotificationPort } from './services/notifica
 import { NotificationService } from './services/notifications-service';
 import { AccountsRepo } from './db/repos/accounts';
 import { connectCalDav } from './providers/calendar/caldav';
+import { createCalendarAdapterFor } from './providers/calendar/registry';
+import { CircuitBreaker } from './providers/http/breaker';
+import { type AdapterFactory, type CalendarSync, createCalendarSync } from './sync';
 
 export interface CoreConfig {
   /** Folder for the database and (Node hosts) the vault key. Created if missing. */
@@ -52,6 +55,10 @@ export interface CoreConfig {
   /** Electron: native notifications. Node hosts show notifications in the renderer only. */
   nativeNotifications?: NotificationPort;
   version?: string;
+  /** Calendar sync: builds a calendar adapter per integration (default: the provider registry). Tests pass fakes. */
+  calendarAdapters?: AdapterFactory;
+  /** Calendar sync: consecutive 5xx/network failures that open a provider's circuit, and its cool-down. */
+  breaker?: { failureThreshold?: number; coolDownMs?: number };
 }
 
 export interface Core {
@@ -63,6 +70,8 @@ export interface Core {
   router: Router;
   pushes: PushBus;
   accounts: AccountServices;
+  calendarSync: CalendarSync;
+  breaker: CircuitBreaker;
   clock: Clock;
   dispose(): Promise<void>;
 }
@@ -95,7 +104,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     );
     const pushes = new PushBus();
     disposables.add(() => pushes.clear());
-    const ctx = { db, clock, pushes, organizerId: organizer.id };
+    // Bound once calendar sync exists (below): bookings tell it what to write to the calendars.
+    const bookingHook: { fn?: CalendarSync['onBookingChanged'] } = {};
+    const ctx = {
+      db,
+      clock,
+      pushes,
+      organizerId: organizer.id,
+      onBookingChanged: (c: 'created' | 'rescheduled' | 'cancelled', b: { id: string }) => bookingHook.fn?.(c, b) ?? Promise.resolve(),
+    };
     const services = createServices(ctx);
     const scheduler = new Scheduler({
       ...config.scheduler,
@@ -128,7 +145,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const providers = new ProviderConfigService(ctx, vault, config.env ?? process.env);
     const notifications = new NotificationService(ctx, services.logs, config.nativeNotifications ?? noopNotificationPort);
     const tokens = new TokenManager({ db, clock, vault, config: providers, notifications, logs: services.logs, pushes, fetch: fetchImpl });
-    const http = new ProviderHttp({ db, clock, tokens, fetch: fetchImpl });
+    const breaker = new CircuitBreaker({ clock, ...config.breaker });
+    const http = new ProviderHttp({ db, clock, tokens, fetch: fetchImpl, hooks: breaker });
     await registerTokenRefreshJob(scheduler, tokens);
     // The account lookup right after the code exchange: no integration yet, so the token goes in by hand.
     const fetchAccount: AccountFetcher = ({ url, accessToken, provider, operation }) =>
@@ -172,6 +190,17 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       sandbox: config.sandbox ?? false,
     };
 
+    // Calendar sync (issue 4): engine, jobs, booking writes, calendar channels.
+    const calendarSync = await createCalendarSync({
+      ...ctx,
+      scheduler,
+      logs: services.logs,
+      integrations: services.integrations,
+      notifications,
+      adapterFor: config.calendarAdapters ?? ((row) => createCalendarAdapterFor(row, { http, config: providers, vault, clock })),
+    });
+    bookingHook.fn = calendarSync.onBookingChanged;
+
     const router = createRouter(services, accounts, appInfo, {
       onInternalError: (channel, err) => {
         const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -184,7 +213,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
           })
           .catch(() => undefined);
       },
-    });
+    }, { calendar: calendarSync.service });
 
     disposables.add(
       services.settings.onChange((s) => {
@@ -202,6 +231,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       router,
       pushes,
       accounts,
+      calendarSync,
+      breaker,
       clock,
       dispose: () => disposables.dispose(),
     };

@@ -99,6 +99,38 @@ export interface CalendarIntegrationView {
   createdAt: number;
 }
 
+/** How often a calendar integration syncs: 'auto' (5 min when busy, 30 when quiet) or fixed minutes. */
+export const SYNC_FREQUENCIES = ['auto', 5, 15, 30, 60] as const;
+export type SyncFrequency = (typeof SYNC_FREQUENCIES)[number];
+
+/** One calendar of a connected account; `selected` ones are synced and block availability. */
+export interface CalendarSourceView {
+  id: string;
+  /** The provider's calendar id (Google calendarId, Graph id, CalDAV collection URL). */
+  externalCalendarId: string;
+  name: string;
+  primary: boolean;
+  readOnly: boolean;
+  selected: boolean;
+  lastSyncAt: number | null;
+  /** 'revoked': the provider refused access to this calendar (lastError says what to do); not retried until refreshed. */
+  accessState: 'ok' | 'revoked' | 'failing';
+  lastError: string | null;
+}
+
+/** `calendar:get`: the integration, its calendars and its recent sync history. */
+export interface CalendarIntegrationDetail extends CalendarIntegrationView {
+  syncFrequency: SyncFrequency;
+  calendars: CalendarSourceView[];
+  /** Newest first (calendar_sync log entries). */
+  history: LogEntry[];
+}
+
+/** `calendar:sync` / `calendar:forceSync`: the queued job, or null when a sync of it is already queued or running. */
+export interface SyncRequested {
+  jobId: number | null;
+}
+
 export interface VideoIntegrationView {
   id: string;
   provider: VideoProvider;
@@ -212,4 +244,36 @@ export interface AppInfo {
   host: 'electron' | 'browser';
   /** True under `npm run sandbox`: every provider is a local simulation. */
   sandbox: boolean;
+}
+
+/** A free time of the requested duration (availability:get). */
+export interface AvailabilitySlot {
+  startUtc: number;
+  endUtc: number;
+}
+
+export interface Availability {
+  slots: AvailabilitySlot[];
+  /** The organizer's IANA zone the slots are aligned in. */
+  zone: string;
+}
+
+/** Something that makes a time busy: a manual block, a synced calendar event, or a scheduled booking. */
+export interface BusyItem {
+  kind: 'manual' | 'synced' | 'booking';
+  id: string;
+  title: string;
+  startUtc: number;
+  endUtc: number;
+  allDay: boolean;
+  /** Synced only: which account and calendar it came from. */
+  integrationId: string | null;
+  provider: CalendarProvider | null;
+  accountEmail: string | null;
+  calendarName: string | null;
+}
+
+export interface AvailabilityExplanation {
+  busy: boolean;
+  items: BusyItem[];
 }

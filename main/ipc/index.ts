@@ -1,9 +1,12 @@
 import type { AppInfo } from '../../shared/domain';
 import type { Services } from '../services';
 import type { AccountServices } from '../services/accounts';
+import type { CalendarSyncService } from '../sync/service';
 import { accountHandlers } from './handlers/accounts';
+import { availabilityHandlers } from './handlers/availability';
 import { blockHandlers } from './handlers/blocks';
 import { bookingHandlers } from './handlers/bookings';
+import { calendarHandlers } from './handlers/calendar';
 import { integrationHandlers } from './handlers/integrations';
 import { logHandlers } from './handlers/logs';
 import { settingsHandlers } from './handlers/settings';
@@ -14,6 +17,7 @@ export function createRouter(
   accounts: AccountServices,
   appInfo: AppInfo,
   options: RouterOptions = {},
+  domains: { calendar: CalendarSyncService },
 ): Router {
   return new Router(
     combineHandlers(
@@ -23,6 +27,8 @@ export function createRouter(
       settingsHandlers(services),
       integrationHandlers(services),
       accountHandlers(accounts, appInfo),
+      calendarHandlers(domains.calendar),
+      availabilityHandlers(services),
     ),
     options,
   );

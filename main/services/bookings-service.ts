@@ -5,15 +5,19 @@ import type { ChannelParsed } from '../../shared/ipc/contract';
 import { BookingsRepo } from '../db/repos/bookings';
 import type { BookingRow } from '../db/schema';
 import type { ServiceContext } from './context';
+import { AvailabilityService } from './availability/availability-service';
 import { toBooking } from './mappers';
 
 const DEFAULT_PAGE = 50;
 
 export class BookingsService {
   readonly #repo: BookingsRepo;
+  /** Busy checks before a booking is written; also serves availability:get/explain. */
+  readonly availability: AvailabilityService;
 
   constructor(private readonly ctx: ServiceContext) {
     this.#repo = new BookingsRepo(ctx.db);
+    this.availability = new AvailabilityService(ctx);
   }
 
   async list(q: ChannelParsed<'bookings:list'>): Promise<Page<Booking>> {
@@ -22,6 +26,7 @@ export class BookingsService {
   }
 
   async create(input: ChannelParsed<'bookings:create'>): Promise<Booking> {
+    await this.availability.assertFree(input.startUtc, input.endUtc, { override: input.overrideBusy });
     const now = this.ctx.clock.now();
     const row = await this.#repo.insert({
       id: randomUUID(),
@@ -40,18 +45,19 @@ export class BookingsService {
       created_at: now,
       updated_at: now,
     });
-    return toBooking(row);
+    return this.#changed('created', toBooking(row));
   }
 
   async reschedule(input: ChannelParsed<'bookings:reschedule'>): Promise<Booking> {
     const current = await this.#scheduled(input.id, 'reschedule');
+    await this.availability.assertFree(input.startUtc, input.endUtc, { override: input.overrideBusy, excludeBookingId: current.id });
     const row = await this.#repo.update(current.id, {
       start_utc: input.startUtc,
       end_utc: input.endUtc,
       time_zone: input.timeZone ?? current.time_zone,
       updated_at: this.ctx.clock.now(),
     });
-    return toBooking(row!);
+    return this.#changed('rescheduled', toBooking(row!));
   }
 
   async cancel(input: ChannelParsed<'bookings:cancel'>): Promise<Booking> {
@@ -61,13 +67,19 @@ export class BookingsService {
       cancel_reason: input.reason?.trim() ? input.reason : null,
       updated_at: this.ctx.clock.now(),
     });
-    return toBooking(row!);
+    return this.#changed('cancelled', toBooking(row!));
   }
 
   async complete(input: ChannelParsed<'bookings:complete'>): Promise<Booking> {
     const current = await this.#scheduled(input.id, 'complete');
     const row = await this.#repo.update(current.id, { status: 'completed', updated_at: this.ctx.clock.now() });
     return toBooking(row!);
+  }
+
+  /** Tells the ctx hook (calendar writes); the booking is saved whatever the hook does. */
+  async #changed(change: 'created' | 'rescheduled' | 'cancelled', booking: Booking): Promise<Booking> {
+    await this.ctx.onBookingChanged?.(change, booking).catch(() => undefined);
+    return booking;
   }
 
   /** Only a scheduled booking can change; anything else is a CONFLICT the user can read. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Booking } from '../../shared/domain';
 import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import type { PushBus } from '../lib/push-bus';
@@ -9,4 +10,6 @@ export interface ServiceContext {
   clock: Clock;
   pushes: PushBus;
   organizerId: string;
+  /** Told after a booking is created, rescheduled or cancelled (calendar sync writes it to calendars). */
+  onBookingChanged?: (change: 'created' | 'rescheduled' | 'cancelled', booking: Booking) => Promise<void>;
 }

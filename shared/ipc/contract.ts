@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type {
   AppInfo,
   AppNotification,
+  Availability,
+  AvailabilityExplanation,
   BlockedTime,
   DisconnectResult,
   OAuthResult,
@@ -11,6 +13,9 @@ import type {
   ProviderSettingsView,
   Booking,
   CalendarIntegrationView,
+  CalendarIntegrationDetail,
+  CalendarSourceView,
+  SyncRequested,
   LogEntry,
   Overview,
   Page,
@@ -60,12 +65,12 @@ export const contract = {
   'overview:get': ch<Overview>()(s.empty),
   // calendars
   'calendar:list': ch<CalendarIntegrationView[]>()(s.empty),
-  'calendar:get': later(),
-  'calendar:update': later(),
+  'calendar:get': ch<CalendarIntegrationDetail>()(s.byId),
+  'calendar:update': ch<CalendarIntegrationDetail>()(s.calendarUpdate),
   'calendar:disconnect': ch<DisconnectResult>()(s.byId),
-  'calendar:listCalendars': later(),
-  'calendar:sync': later(),
-  'calendar:forceSync': later(),
+  'calendar:listCalendars': ch<CalendarSourceView[]>()(s.byId),
+  'calendar:sync': ch<SyncRequested>()(s.byId),
+  'calendar:forceSync': ch<SyncRequested>()(s.byId),
   'caldav:connect': ch<CalendarIntegrationView>()(s.caldavConnect),
   // conflicts
   'conflicts:list': later(),
@@ -94,8 +99,8 @@ export const contract = {
   // health
   'health:get': later(),
   // availability
-  'availability:get': later(),
-  'availability:explain': later(),
+  'availability:get': ch<Availability>()(s.availabilityGet),
+  'availability:explain': ch<AvailabilityExplanation>()(s.availabilityExplain),
   // notifications (in-app inbox; the Electron host also shows them natively)
   'notifications:list': ch<Page<AppNotification>>()(s.notificationsList),
   'notifications:markRead': ch<{ updated: number }>()(s.notificationsMarkRead),

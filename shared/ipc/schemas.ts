@@ -9,6 +9,7 @@ import {
   LOG_TYPES,
   OAUTH_INTEGRATION_TYPES,
   OAUTH_PROVIDERS,
+  SYNC_FREQUENCIES,
   THEMES,
 } from '../domain';
 
@@ -57,12 +58,14 @@ export const bookingsCreate = z
     endUtc: epochMs,
     timeZone,
     notes: z.string().max(5000).optional(),
+    /** Book even though the time is busy (the user saw the warning). */
+    overrideBusy: z.boolean().optional(),
   })
   .strict()
   .refine(rangeOk, rangeMsg);
 
 export const bookingsReschedule = z
-  .object({ id, startUtc: epochMs, endUtc: epochMs, timeZone: timeZone.optional() })
+  .object({ id, startUtc: epochMs, endUtc: epochMs, timeZone: timeZone.optional(), overrideBusy: z.boolean().optional() })
   .strict()
   .refine(rangeOk, rangeMsg);
 
@@ -157,6 +160,16 @@ export const caldavConnect = z
 
 export const byId = z.object({ id }).strict();
 
+export const calendarUpdate = z
+  .object({
+    id,
+    syncEnabled: z.boolean().optional(),
+    syncFrequency: z.literal(SYNC_FREQUENCIES).optional(),
+    /** calendar_sources ids (CalendarSourceView.id) to sync; the others stop blocking availability. */
+    selectedCalendarIds: z.array(id).max(500).optional(),
+  })
+  .strict();
+
 export const notificationsList = z
   .object({ unreadOnly: z.boolean().optional(), limit: limit.optional(), cursor: cursor.optional() })
   .strict();
@@ -179,6 +192,27 @@ export const providersUpdate = z
     revokeUrl: optionalUrl,
   })
   .strict();
+
+export const AVAILABILITY_MAX_RANGE_MS = 62 * 24 * 60 * 60_000;
+export const availabilityGet = z
+  .object({
+    rangeStart: epochMs,
+    rangeEnd: epochMs,
+    durationMinutes: z.number().int().min(5).max(480),
+    stepMinutes: z.number().int().min(5).max(480).optional(),
+  })
+  .strict()
+  .refine((v) => v.rangeEnd > v.rangeStart, { message: 'The end must be after the start', path: ['rangeEnd'] })
+  .refine((v) => v.rangeEnd - v.rangeStart <= AVAILABILITY_MAX_RANGE_MS, {
+    message: 'Ask for at most 62 days at a time',
+    path: ['rangeEnd'],
+  });
+
+export const availabilityExplain = z
+  .object({ startUtc: epochMs, endUtc: epochMs })
+  .strict()
+  .refine(rangeOk, rangeMsg)
+  .refine((v) => v.endUtc - v.startUtc <= AVAILABILITY_MAX_RANGE_MS, { message: 'Ask for at most 62 days at a time', path: ['endUtc'] });
 
 /** Channels whose issue has not landed accept anything and answer NOT_IMPLEMENTED. */
 export const notImplementedInput = z.unknown();

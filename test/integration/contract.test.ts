@@ -28,6 +28,10 @@ const IMPLEMENTED_NOW = [
   // Connecting accounts (issue 3)
   'oauth:initiate', 'oauth:callback', 'caldav:connect', 'calendar:disconnect', 'video:disconnect',
   'notifications:list', 'notifications:markRead', 'providers:get', 'providers:update', 'app:info',
+  // Calendar sync (issue 4)
+  'calendar:get', 'calendar:update', 'calendar:listCalendars', 'calendar:sync', 'calendar:forceSync',
+  // Calendar sync (issue 4): availability
+  'availability:get', 'availability:explain',
 ];
 
 describe('contract = router = preload allow-list', () => {

@@ -35,6 +35,8 @@ export interface ProviderRequest {
   headers?: Record<string, string>;
   json?: unknown;
   form?: URLSearchParams;
+  /** A raw body sent as is (the caller sets content-type): fetch-compatible adapters (fetch-adapter.ts). */
+  body?: string;
   /** Default: 'bearer' when `integration` is given, else 'none'. */
   auth?: 'bearer' | 'none';
   /**
@@ -266,6 +268,8 @@ export class ProviderHttp {
     } else if (req.form) {
       body = req.form.toString();
       headers.set('content-type', 'application/x-www-form-urlencoded');
+    } else if (req.body !== undefined) {
+      body = req.body;
     }
     if (token !== null) headers.set('authorization', `Bearer ${token}`);
     const timeout = AbortSignal.timeout(this.#timeoutMs);
