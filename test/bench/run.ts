@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { createCore } from '../../main/core';
 import { ManualClock } from '../../main/lib/clock';
 import { tempDir } from '../support/temp';
+import { syncBench } from './sync-bench';
 
 const ROWS = Number(process.env.BENCH_LOG_ROWS ?? 1_000_000);
 
@@ -90,3 +91,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+await syncBench();
