@@ -52,6 +52,8 @@ export interface CoreConfig {
   /** Which host runs the core and whether it talks to simulated providers (npm run sandbox). */
   host?: 'electron' | 'browser';
   sandbox?: boolean;
+  /** Waits between HTTP retries (tests pass one that advances their clock instead of sleeping). */
+  providerHttpSleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Electron: native notifications. Node hosts show notifications in the renderer only. */
   nativeNotifications?: NotificationPort;
   version?: string;
@@ -146,7 +148,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const notifications = new NotificationService(ctx, services.logs, config.nativeNotifications ?? noopNotificationPort);
     const tokens = new TokenManager({ db, clock, vault, config: providers, notifications, logs: services.logs, pushes, fetch: fetchImpl });
     const breaker = new CircuitBreaker({ clock, ...config.breaker });
-    const http = new ProviderHttp({ db, clock, tokens, fetch: fetchImpl, hooks: breaker });
+    const http = new ProviderHttp({
+      db,
+      clock,
+      tokens,
+      fetch: fetchImpl,
+      hooks: breaker,
+      ...(config.providerHttpSleep ? { sleep: config.providerHttpSleep } : {}),
+    });
     await registerTokenRefreshJob(scheduler, tokens);
     // The account lookup right after the code exchange: no integration yet, so the token goes in by hand.
     const fetchAccount: AccountFetcher = ({ url, accessToken, provider, operation }) =>

@@ -288,6 +288,7 @@ export class CalendarSyncEngine {
         let r: Range | null = null;
         // A full sync replaces everything of this calendar, and leaves no cursor until its last page lands.
         if ((first && full) || page.resetLocal) {
+          if (page.resetLocal) cal.full = true; // the adapter restarted by itself (stale cursor)
           r = unionRange(r, await blocks.deleteAll());
           await sources.beginFull(src.id, window, now);
         }
