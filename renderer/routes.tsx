@@ -10,13 +10,12 @@ import { CalendarsPage, VideoPage, WebhooksPage } from './pages/integrations/Int
 import { LogsPage } from './pages/logs/LogsPage';
 import { ConnectAnyPage, ConnectCalendarPage, ConnectVideoPage, ConnectWizardPage } from './pages/connect/ConnectPages';
 import { CallbackPage } from './pages/connect/OAuthCallback';
+import { CalendarDetailPage, CalendarSettingsPage } from './pages/calendar/CalendarPages';
+import { SyncStatusPage } from './pages/sync/SyncStatusPage';
 import {
-  CalendarDetailPage,
-  CalendarSettingsPage,
   ConflictsPage,
   HealthPage,
   NotFoundPage,
-  SyncStatusPage,
   VideoDetailPage,
   VideoSettingsPage,
   WebhookDetailPage,

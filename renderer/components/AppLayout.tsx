@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { NotificationBanner, NotificationBell, useNotificationFeed } from './Notifications';
 import { SandboxBanner } from './SandboxBanner';
+import { SyncStatusIndicator } from './SyncStatusIndicator';
 import { ToastRegion } from './Toasts';
 
 interface NavItem {
@@ -87,6 +88,8 @@ export function AppLayout() {
               </h2>
               <NavList items={INTEGRATIONS} pathname={pathname} labelledBy="nav-integrations" />
               <div className="nav-sep" />
+              {/* Before Settings, so Settings stays the sidebar's last stop for Shift+Tab from the page. */}
+              <SyncStatusIndicator />
               <NavList items={FOOTER} pathname={pathname} />
             </nav>
           </div>

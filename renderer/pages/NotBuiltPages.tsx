@@ -29,11 +29,6 @@ export const ConflictsPage = () => (
   </NotBuiltPage>
 );
 
-export const SyncStatusPage = () => (
-  <NotBuiltPage title="Sync status" feature="Calendar sync">
-    It will show each calendar’s sync progress, last sync and any errors, with a button to sync now.
-  </NotBuiltPage>
-);
 
 function IdNote() {
   const { id } = useParams();
@@ -46,16 +41,6 @@ function IdNote() {
   );
 }
 
-export const CalendarDetailPage = () => (
-  <NotBuiltPage title="Calendar" feature="The calendar detail page">
-    It will show the account, its calendars, sync history and busy times. <IdNote />
-  </NotBuiltPage>
-);
-export const CalendarSettingsPage = () => (
-  <NotBuiltPage title="Calendar settings" feature="Calendar settings">
-    It will let you choose which calendars block your time, turn sync on or off, and disconnect.
-  </NotBuiltPage>
-);
 export const VideoDetailPage = () => (
   <NotBuiltPage title="Video integration" feature="The video integration page">
     It will show the account, API usage and recent meeting links. <IdNote />

@@ -103,10 +103,10 @@ describe('bookings', () => {
     expect(await textOf(r)).toContain('Scheduled');
 
     // A booking in another zone: converted from that zone's wall clock, shown in that zone.
-    await createBooking({ title: 'Tokyo sync', name: 'Yukihiro', email: 'yuki@example.com', start: '18:00', end: '19:00', zone: 'Asia/Tokyo' });
+    await createBooking({ title: 'Tokyo sync', name: 'Yukihiro', email: 'yuki@example.com', start: '20:00', end: '21:00', zone: 'Asia/Tokyo' });
     const tokyo = (await bookings()).find((x) => x.title === 'Tokyo sync')!;
-    expect(tokyo.startUtc).toBe(utc('18:00', 'Asia/Tokyo'));
-    expect(await textOf(row('Tokyo sync'))).toContain('18:00–19:00');
+    expect(tokyo.startUtc).toBe(utc('20:00', 'Asia/Tokyo'));
+    expect(await textOf(row('Tokyo sync'))).toContain('20:00–21:00');
     expect(await textOf(row('Tokyo sync'))).toContain('Asia/Tokyo');
     expect(h.takeErrors()).toEqual([]);
   });

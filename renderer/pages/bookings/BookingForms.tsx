@@ -1,10 +1,12 @@
 // Create and reschedule share the date/time fields: the wall-clock time in the chosen zone → UTC ms (luxon).
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Booking } from '../../../shared/domain';
+import type { Booking, BusyItem } from '../../../shared/domain';
 import { errorMessage } from '../../api/client';
 import { Button } from '../../components/Button';
+import { BusyWarning } from '../../components/BusyWarning';
 import { DialogActions } from '../../components/Dialog';
 import { DateTimeField, FormError, Select, TextAreaField, TextField } from '../../components/Field';
+import { busyItemsOf } from '../../lib/busy';
 import { fieldErrorsFrom, type FieldErrors } from '../../lib/field-errors';
 import { useFocusFirstInvalid } from '../../lib/hooks';
 import { durationMinutes, timeZones, todayIn, utcToWall, wallToUtc } from '../../lib/time';
@@ -65,21 +67,47 @@ function WhenFields({ when, onChange, errors }: { when: WhenState; onChange: (w:
   );
 }
 
-export function CreateBookingForm({ defaultZone, onDone, onCancel }: { defaultZone: string; onDone: (b: Booking) => void; onCancel: () => void }) {
+/** A prefilled time (from "Find a free time"), as wall-clock values in `timeZone`. */
+export interface BookingPrefill {
+  date: string;
+  start: string;
+  end: string;
+  timeZone: string;
+}
+
+export function CreateBookingForm({
+  defaultZone,
+  prefill,
+  onDone,
+  onCancel,
+}: {
+  defaultZone: string;
+  prefill?: BookingPrefill | undefined;
+  onDone: (b: Booking) => void;
+  onCancel: () => void;
+}) {
   const create = useBookings((s) => s.create);
   const [title, setTitle] = useState('');
   const [attendeeName, setAttendeeName] = useState('');
   const [attendeeEmail, setAttendeeEmail] = useState('');
   const [notes, setNotes] = useState('');
-  const [when, setWhen] = useState<WhenState>({ date: todayIn(defaultZone, 1), start: '09:00', end: '09:30', timeZone: defaultZone });
+  const [when, setWhenState] = useState<WhenState>(
+    () => prefill ?? { date: todayIn(defaultZone, 1), start: '09:00', end: '09:30', timeZone: defaultZone },
+  );
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [blocking, setBlocking] = useState<BusyItem[] | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(formRef, errors, general);
+  // A new time needs a new check: the warning belongs to the time it was given for.
+  const setWhen = (w: WhenState) => {
+    setBlocking(null);
+    setWhenState(w);
+  };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (e: FormEvent | null, overrideBusy = false) => {
+    e?.preventDefault();
     setGeneral(null);
     const resolved = resolveWhen(when);
     if ('errors' in resolved) {
@@ -89,9 +117,23 @@ export function CreateBookingForm({ defaultZone, onDone, onCancel }: { defaultZo
     setErrors({});
     setBusy(true);
     try {
-      const booking = await create({ title, attendeeName, attendeeEmail, timeZone: when.timeZone, ...resolved, ...(notes.trim() ? { notes } : {}) });
+      const booking = await create({
+        title,
+        attendeeName,
+        attendeeEmail,
+        timeZone: when.timeZone,
+        ...resolved,
+        ...(notes.trim() ? { notes } : {}),
+        ...(overrideBusy ? { overrideBusy: true } : {}),
+      });
       onDone(booking);
     } catch (err) {
+      const items = busyItemsOf(err);
+      if (items) {
+        setBlocking(items);
+        return;
+      }
+      setBlocking(null);
       const mapped = fieldErrorsFrom(err, (k) => WHEN_FIELD[k] ?? (CREATE_FIELDS.has(k) ? k : undefined));
       if (mapped) {
         setErrors(mapped.fields);
@@ -122,6 +164,7 @@ export function CreateBookingForm({ defaultZone, onDone, onCancel }: { defaultZo
       </div>
       <WhenFields when={when} onChange={setWhen} errors={errors} />
       <TextAreaField label="Notes" value={notes} onValueChange={setNotes} error={errors.notes} rows={3} hint="Optional" />
+      {blocking && <BusyWarning items={blocking} zone={when.timeZone} overrideLabel="Book anyway" onOverride={() => void submit(null, true)} loading={busy} />}
       <DialogActions>
         <Button onClick={onCancel} disabled={busy}>
           Cancel
@@ -144,11 +187,16 @@ export function RescheduleForm({ booking, onDone, onCancel }: { booking: Booking
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [blocking, setBlocking] = useState<BusyItem[] | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(formRef, errors, general);
+  const onWhen = (w: WhenState) => {
+    setBlocking(null);
+    setWhen(w);
+  };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (e: FormEvent | null, overrideBusy = false) => {
+    e?.preventDefault();
     setGeneral(null);
     const resolved = resolveWhen(when);
     if ('errors' in resolved) {
@@ -158,8 +206,14 @@ export function RescheduleForm({ booking, onDone, onCancel }: { booking: Booking
     setErrors({});
     setBusy(true);
     try {
-      onDone(await reschedule({ id: booking.id, timeZone: when.timeZone, ...resolved }));
+      onDone(await reschedule({ id: booking.id, timeZone: when.timeZone, ...resolved, ...(overrideBusy ? { overrideBusy: true } : {}) }));
     } catch (err) {
+      const items = busyItemsOf(err);
+      if (items) {
+        setBlocking(items);
+        return;
+      }
+      setBlocking(null);
       const mapped = fieldErrorsFrom(err, (k) => WHEN_FIELD[k]);
       if (mapped) {
         setErrors(mapped.fields);
@@ -175,7 +229,10 @@ export function RescheduleForm({ booking, onDone, onCancel }: { booking: Booking
   return (
     <form ref={formRef} className="form" noValidate onSubmit={submit} aria-label={`Reschedule ${booking.title}`}>
       <FormError message={general} />
-      <WhenFields when={when} onChange={setWhen} errors={errors} />
+      <WhenFields when={when} onChange={onWhen} errors={errors} />
+      {blocking && (
+        <BusyWarning items={blocking} zone={when.timeZone} overrideLabel="Reschedule anyway" onOverride={() => void submit(null, true)} loading={busy} />
+      )}
       <DialogActions>
         <Button onClick={onCancel} disabled={busy}>
           Keep current time

@@ -13,14 +13,15 @@ import { useDocumentTitle, useOrganizerZone } from '../../lib/hooks';
 import { formatRange, whenParts } from '../../lib/time';
 import { useBookings, type BookingFilter } from '../../stores/bookings';
 import { toast } from '../../stores/toasts';
-import { CancelBookingForm, CreateBookingForm, RescheduleForm } from './BookingForms';
+import { CancelBookingForm, CreateBookingForm, RescheduleForm, type BookingPrefill } from './BookingForms';
+import { FindFreeTime } from './FindFreeTime';
 
 const FILTERS = [
   { value: 'all', label: 'All statuses' },
   ...BOOKING_STATUSES.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) })),
 ];
 
-type DialogState = { kind: 'create' } | { kind: 'reschedule'; booking: Booking } | { kind: 'cancel'; booking: Booking } | null;
+type DialogState = { kind: 'create'; prefill?: BookingPrefill } | { kind: 'reschedule'; booking: Booking } | { kind: 'cancel'; booking: Booking } | null;
 
 export function BookingsPage() {
   useDocumentTitle('Bookings');
@@ -145,10 +146,14 @@ export function BookingsPage() {
       <section aria-label="Booking list" aria-busy={status === 'loading' || undefined}>
         {body}
       </section>
+      <FindFreeTime zone={zone} onPick={(prefill) => setDialog({ kind: 'create', prefill })} />
 
       <Dialog open={dialog?.kind === 'create'} title="New booking" onClose={close}>
         <CreateBookingForm
+          // A new prefill is a new form (its state is initialised from it).
+          key={dialog?.kind === 'create' && dialog.prefill ? `${dialog.prefill.date}T${dialog.prefill.start}` : 'blank'}
           defaultZone={zone}
+          prefill={dialog?.kind === 'create' ? dialog.prefill : undefined}
           onCancel={close}
           onDone={(b) => {
             close();

@@ -1,6 +1,7 @@
 // Calendars and Video: connected accounts with their status, Connect / Reconnect / Disconnect, kept live by
 // `integration:changed`. Webhooks: the stored list (creating them arrives later).
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { CALENDAR_PROVIDERS, VIDEO_PROVIDERS, type CalendarIntegrationView, type DisconnectResult, type VideoIntegrationView, type WebhookView } from '../../../shared/domain';
 import type { IntegrationChanged } from '../../../shared/ipc/push';
 import { errorMessage } from '../../api/client';
@@ -13,7 +14,9 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/States';
 import { Table, type Column } from '../../components/Table';
 import { useDocumentTitle, useOrganizerZone, usePush } from '../../lib/hooks';
 import { formatDateTime, relativeTime } from '../../lib/time';
+import { syncNow } from '../../api/calendar-sync';
 import { useIntegrations } from '../../stores/integrations';
+import { useSync } from '../../stores/sync';
 import { toast } from '../../stores/toasts';
 import { connectPath, notAllowedSentence, PROVIDER_LABEL, targetOf, type ConnectKind } from './providers';
 
@@ -74,7 +77,13 @@ function TokenCell({ row, zone, caldav }: { row: Row; zone: string; caldav: bool
 function AccountCell({ row, children }: { row: Row; children?: ReactNode }) {
   return (
     <>
-      <span className="strong">{PROVIDER_LABEL[row.provider]}</span>
+      {'calendarId' in row ? (
+        <Link className="strong" to={`/integrations/calendar/${row.id}`}>
+          {PROVIDER_LABEL[row.provider]}
+        </Link>
+      ) : (
+        <span className="strong">{PROVIDER_LABEL[row.provider]}</span>
+      )}
       <div className="account-email">{row.providerEmail ?? <span className="muted">Account unknown</span>}</div>
       {children}
     </>
@@ -193,12 +202,33 @@ function DisconnectDialog({ row, kind, onClose }: { row: Row | null; kind: Conne
   );
 }
 
+/** Sync now for one calendar row: calendar:sync, then the progress arrives as `sync:progress` pushes. */
+function SyncNowButton({ row, who }: { row: Row; who: string }) {
+  const request = useSync((s) => s.request);
+  const running = useSync((s) => s.progress[row.id]?.state === 'running' || !!s.requested[row.id]);
+  const sync = async () => {
+    request(row.id, true);
+    try {
+      await syncNow(row.id);
+    } catch (err) {
+      request(row.id, false);
+      toast(`Sync of ${who} could not start: ${errorMessage(err)}`, 'danger');
+    }
+  };
+  return (
+    <Button size="sm" onClick={() => void sync()} loading={running} disabled={row.status === 'disconnected'} aria-label={`Sync ${who} now`}>
+      Sync now
+    </Button>
+  );
+}
+
 function ActionsCell({ row, kind, onDisconnect }: { row: Row; kind: ConnectKind; onDisconnect: (r: Row) => void }) {
   const target = targetOf(row.provider, kind);
   const label = PROVIDER_LABEL[row.provider];
   const who = row.providerEmail ? `${label} (${row.providerEmail})` : label;
   return (
     <div className="row-actions">
+      {kind === 'calendar' && <SyncNowButton row={row} who={who} />}
       {target && needsReconnect(row) && (
         <ButtonLink size="sm" variant="primary" to={connectPath(target, row.id)} aria-label={`Reconnect ${who}`}>
           Reconnect

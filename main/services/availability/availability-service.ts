@@ -1,0 +1,102 @@
+// availability:get / availability:explain and the busy check bookings make before writing.
+import { DateTime } from 'luxon';
+import { AppError } from '../../../shared/errors';
+import type { Availability, AvailabilityExplanation, BusyItem } from '../../../shared/domain';
+import type { ChannelParsed } from '../../../shared/ipc/contract';
+import { AvailabilityRepo, type BusyRow } from '../../db/repos/availability';
+import { OrganizersRepo } from '../../db/repos/organizers';
+import type { ServiceContext } from '../context';
+import { freeSlots } from './free-slots';
+
+const MINUTE = 60_000;
+
+export class AvailabilityService {
+  readonly #repo: AvailabilityRepo;
+  readonly #organizers: OrganizersRepo;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.#repo = new AvailabilityRepo(ctx.db);
+    this.#organizers = new OrganizersRepo(ctx.db);
+  }
+
+  async get(q: ChannelParsed<'availability:get'>): Promise<Availability> {
+    const zone = await this.#zone();
+    const rows = await this.#repo.busyItems({ organizerId: this.ctx.organizerId, from: q.rangeStart, to: q.rangeEnd });
+    const slots = freeSlots({
+      rangeStart: q.rangeStart,
+      rangeEnd: q.rangeEnd,
+      durationMs: q.durationMinutes * MINUTE,
+      ...(q.stepMinutes ? { stepMs: q.stepMinutes * MINUTE } : {}),
+      busy: rows.map((r) => ({ start: r.start_utc, end: r.end_utc })),
+      zone,
+    });
+    return { slots: slots.map((s) => ({ startUtc: s.start, endUtc: s.end })), zone };
+  }
+
+  async explain(q: ChannelParsed<'availability:explain'>): Promise<AvailabilityExplanation> {
+    const items = await this.blocking(q.startUtc, q.endUtc);
+    return { busy: items.length > 0, items };
+  }
+
+  /** What overlaps [startUtc, endUtc); a reschedule leaves its own booking out. */
+  async blocking(startUtc: number, endUtc: number, excludeBookingId?: string): Promise<BusyItem[]> {
+    const rows = await this.#repo.busyItems({
+      organizerId: this.ctx.organizerId,
+      from: startUtc,
+      to: endUtc,
+      ...(excludeBookingId ? { excludeBookingId } : {}),
+    });
+    return rows.map(toBusyItem);
+  }
+
+  /** Throws CONFLICT naming the blocking items unless the time is free or the user overrides. */
+  async assertFree(startUtc: number, endUtc: number, opts: { override?: boolean | undefined; excludeBookingId?: string }): Promise<void> {
+    if (opts.override) return;
+    const items = await this.blocking(startUtc, endUtc, opts.excludeBookingId);
+    if (!items.length) return;
+    const zone = await this.#zone();
+    const named = items.slice(0, 3).map((i) => describeBusyItem(i, zone));
+    const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
+    throw new AppError('CONFLICT', `That time is busy: ${named.join('; ')}${more}.`, { blocking: items });
+  }
+
+  async #zone(): Promise<string> {
+    return (await this.#organizers.getDefault())?.time_zone ?? 'UTC';
+  }
+}
+
+function toBusyItem(r: BusyRow): BusyItem {
+  return {
+    kind: r.kind,
+    id: r.id,
+    title: r.title,
+    startUtc: r.start_utc,
+    endUtc: r.end_utc,
+    allDay: r.all_day === 1,
+    integrationId: r.integration_id,
+    provider: r.provider,
+    accountEmail: r.provider_email,
+    calendarName: r.calendar_name ?? r.external_calendar_id,
+  };
+}
+
+const PROVIDER_WORD = { google: 'Google', outlook: 'Outlook', apple: 'CalDAV' } as const;
+
+/** "event “Dentist” in Google calendar Work (10:00–11:00)": what a person needs to recognise it. */
+export function describeBusyItem(i: BusyItem, zone: string): string {
+  const fmt = (t: number) => DateTime.fromMillis(t, { zone }).toFormat('d LLL HH:mm');
+  const when = i.allDay ? 'all day' : `${fmt(i.startUtc)}–${DateTime.fromMillis(i.endUtc, { zone }).toFormat('HH:mm')}`;
+  const title = i.title.trim() ? `“${i.title.trim()}”` : '(no title)';
+  switch (i.kind) {
+    case 'manual':
+      return `blocked time ${title} (${when})`;
+    case 'booking':
+      return `booking ${title} (${when})`;
+    case 'synced': {
+      const where = [i.provider ? PROVIDER_WORD[i.provider] : null, i.calendarName ? `calendar ${i.calendarName}` : 'calendar']
+        .filter(Boolean)
+        .join(' ');
+      return `event ${title} in ${where} (${when})`;
+    }
+  }
+}
