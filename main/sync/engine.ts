@@ -274,6 +274,8 @@ export class CalendarSyncEngine {
     const scope = { organizerId: row.organizer_id, integrationId: row.id, calendarId: src.external_calendar_id };
     let first = true;
     let saved = false;
+    // Once this run emptied the calendar, every old place of a block is already inside the changed range.
+    let emptiedThisRun = false;
     const phase = `${full ? 'full sync' : 'syncing'}: ${src.name}`;
     push(phase);
     for await (const page of adapter.pullChanges(src.external_calendar_id, cursor, window)) {
@@ -288,13 +290,16 @@ export class CalendarSyncEngine {
         let r: Range | null = null;
         // A full sync replaces everything of this calendar, and leaves no cursor until its last page lands.
         if ((first && full) || page.resetLocal) {
+          emptiedThisRun = true;
           if (page.resetLocal) cal.full = true; // the adapter restarted by itself (stale cursor)
           r = unionRange(r, await blocks.deleteAll());
           await sources.beginFull(src.id, window, now);
         }
         for (const p of prefixes) r = unionRange(r, await blocks.deletePrefix(p));
         if (ids.length) r = unionRange(r, await blocks.deleteIds(ids));
-        if (page.upserted.length) r = unionRange(r, await blocks.upsert(page.upserted, now));
+        if (page.upserted.length) {
+          r = unionRange(r, await blocks.upsert(page.upserted, now, { calendarEmpty: emptiedThisRun }));
+        }
         if (last) await sources.finish(src.id, { cursor: page.nextCursor, window, full: full || page.resetLocal }, now);
         return r;
       });

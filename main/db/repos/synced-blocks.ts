@@ -89,11 +89,12 @@ export class SyncedBlocksRepo {
   }
 
   /** Insert or update by (integration, calendar, external id). Returns the old and new range touched. */
-  async upsert(events: SyncedBlockInput[], now: number): Promise<Range | null> {
+  async upsert(events: SyncedBlockInput[], now: number, opts: { calendarEmpty?: boolean } = {}): Promise<Range | null> {
     let range: Range | null = null;
     for (let i = 0; i < events.length; i += CHUNK) {
       const chunk = events.slice(i, i + CHUNK);
-      range = unionRange(range, await this.#range({ ids: chunk.map((e) => e.externalId) }));
+      // The old places of updated blocks matter for conflict recomputation; a calendar just emptied has none.
+      if (!opts.calendarEmpty) range = unionRange(range, await this.#range({ ids: chunk.map((e) => e.externalId) }));
       for (const e of chunk) range = unionRange(range, { start: e.startUtc, end: e.endUtc });
       await this.db
         .insertInto('blocked_times')
