@@ -31,6 +31,7 @@ import { NotificationService } from './services/notifications-service';
 import { AccountsRepo } from './db/repos/accounts';
 import { connectCalDav } from './providers/calendar/caldav';
 import { createCalendarAdapterFor } from './providers/calendar/registry';
+import type { CalendarAdapter } from './providers/calendar/types';
 import { CircuitBreaker } from './providers/http/breaker';
 import { type AdapterFactory, type CalendarSync, createCalendarSync } from './sync';
 
@@ -148,6 +149,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const notifications = new NotificationService(ctx, services.logs, config.nativeNotifications ?? noopNotificationPort);
     const tokens = new TokenManager({ db, clock, vault, config: providers, notifications, logs: services.logs, pushes, fetch: fetchImpl });
     const breaker = new CircuitBreaker({ clock, ...config.breaker });
+    const outlookAdapters = new Map<string, CalendarAdapter>();
     const http = new ProviderHttp({
       db,
       clock,
@@ -206,7 +208,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       logs: services.logs,
       integrations: services.integrations,
       notifications,
-      adapterFor: config.calendarAdapters ?? ((row) => createCalendarAdapterFor(row, { http, config: providers, vault, clock })),
+      adapterFor:
+        config.calendarAdapters ??
+        ((row) => createCalendarAdapterFor(row, { http, config: providers, vault, clock, outlookAdapters })),
     });
     bookingHook.fn = calendarSync.onBookingChanged;
 

@@ -21,6 +21,11 @@ export interface CalendarAdapterDeps {
   config: ProviderConfigService;
   vault: Vault;
   clock?: { now(): number };
+  /**
+   * Outlook adapters per mailbox, kept for the core's lifetime: the 4-requests-in-flight limit lives in the
+   * adapter, so a sync and a booking write for the same mailbox must share one. Keyed by id and API root.
+   */
+  outlookAdapters?: Map<string, CalendarAdapter>;
 }
 
 /** `calendar.get`, `calendar.post`… per request: enough for health metrics without leaking ids. */
@@ -38,10 +43,15 @@ export async function createCalendarAdapterFor(account: CalendarAccount, deps: C
     }
     case 'outlook': {
       const { endpoints } = await deps.config.view('microsoft');
-      return createOutlookCalendarAdapter({
+      const key = `${account.id}|${endpoints.apiRoot}`;
+      const cached = deps.outlookAdapters?.get(key);
+      if (cached) return cached;
+      const adapter = createOutlookCalendarAdapter({
         fetch: fetchFor(deps.http, { provider: 'outlook', operation: op('calendar'), integration }),
         apiRoot: endpoints.apiRoot,
       });
+      deps.outlookAdapters?.set(key, adapter);
+      return adapter;
     }
     case 'apple': {
       if (!account.server_url || !account.username || !account.password) {
