@@ -25,6 +25,9 @@ export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'error'] as const;
 export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
+/** What a booking over busy time does: warn (CONFLICT unless overrideBusy), block (always CONFLICT), allow (no check). */
+export const CONFLICT_PREFERENCES = ['warn', 'block', 'allow'] as const;
+export type ConflictPreference = (typeof CONFLICT_PREFERENCES)[number];
 
 export interface Page<T> {
   items: T[];
@@ -170,6 +173,8 @@ export interface Settings {
   /** IANA zone of the organizer, e.g. "Europe/Berlin". */
   timeZone: string;
   theme: Theme;
+  /** Global: how bookings:create / bookings:reschedule treat busy time. */
+  conflictPreference: ConflictPreference;
   /** When true the scheduler runs no jobs (sync, deliveries) until resumed. */
   schedulerPaused: boolean;
 }

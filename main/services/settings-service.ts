@@ -1,10 +1,11 @@
-import type { Settings, Theme } from '../../shared/domain';
+import type { ConflictPreference, Settings, Theme } from '../../shared/domain';
 import { OrganizersRepo } from '../db/repos/organizers';
 import { SettingsRepo } from '../db/repos/settings';
 import type { ServiceContext } from './context';
 
 export const SETTING_THEME = 'theme';
 export const SETTING_SCHEDULER_PAUSED = 'scheduler.paused';
+export const SETTING_CONFLICT_PREFERENCE = 'booking.conflictPreference';
 
 export class SettingsService {
   readonly #organizers: OrganizersRepo;
@@ -24,6 +25,7 @@ export class SettingsService {
       organizerEmail: org.email,
       timeZone: org.time_zone,
       theme: (await this.#settings.get<Theme>(SETTING_THEME)) ?? 'system',
+      conflictPreference: await this.conflictPreference(),
       schedulerPaused: (await this.#settings.get<boolean>(SETTING_SCHEDULER_PAUSED)) ?? false,
     };
   }
@@ -39,6 +41,7 @@ export class SettingsService {
       if (patch.timeZone !== undefined) orgPatch.time_zone = patch.timeZone;
       if (Object.keys(orgPatch).length) await organizers.update(this.ctx.organizerId, orgPatch, now);
       if (patch.theme !== undefined) await settings.set(SETTING_THEME, patch.theme, now);
+      if (patch.conflictPreference !== undefined) await settings.set(SETTING_CONFLICT_PREFERENCE, patch.conflictPreference, now);
       if (patch.schedulerPaused !== undefined) await settings.set(SETTING_SCHEDULER_PAUSED, patch.schedulerPaused, now);
     });
     const next = await this.get();
@@ -55,5 +58,10 @@ export class SettingsService {
   /** Read by the scheduler before every pass: pausing is durable across restarts. */
   async isSchedulerPaused(): Promise<boolean> {
     return (await this.#settings.get<boolean>(SETTING_SCHEDULER_PAUSED)) ?? false;
+  }
+
+  /** Read before every booking write; 'warn' when never set. */
+  async conflictPreference(): Promise<ConflictPreference> {
+    return (await this.#settings.get<ConflictPreference>(SETTING_CONFLICT_PREFERENCE)) ?? 'warn';
   }
 }

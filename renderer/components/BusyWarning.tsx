@@ -13,7 +13,8 @@ export function BusyWarning({
   items: BusyItem[];
   zone: string;
   overrideLabel: string;
-  onOverride: () => void;
+  /** Absent when the conflict preference forbids double-booking. */
+  onOverride?: (() => void) | undefined;
   loading?: boolean;
 }) {
   return (
@@ -36,12 +37,18 @@ export function BusyWarning({
           );
         })}
       </ul>
-      <p className="small muted">Pick another time, or keep this one if the overlap is intended.</p>
-      <div className="busy-warning-actions">
-        <Button variant="danger" size="sm" onClick={onOverride} loading={loading ?? false}>
-          {overrideLabel}
-        </Button>
-      </div>
+      {onOverride ? (
+        <>
+          <p className="small muted">Pick another time, or keep this one if the overlap is intended.</p>
+          <div className="busy-warning-actions">
+            <Button variant="danger" size="sm" onClick={onOverride} loading={loading ?? false}>
+              {overrideLabel}
+            </Button>
+          </div>
+        </>
+      ) : (
+        <p className="small muted">Pick another time. Your conflict preference forbids double-booking; you can change it in Settings.</p>
+      )}
     </div>
   );
 }

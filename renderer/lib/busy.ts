@@ -12,6 +12,11 @@ export function busyItemsOf(err: unknown): BusyItem[] | null {
   return Array.isArray(blocking) && blocking.length ? (blocking as BusyItem[]) : null;
 }
 
+/** False when the organizer's conflict preference is 'block': no "Book anyway" then. */
+export function busyOverridable(err: unknown): boolean {
+  return (err instanceof ClientError ? (err.details as { conflictPreference?: unknown } | null | undefined)?.conflictPreference : undefined) !== 'block';
+}
+
 export function busyKindLabel(i: BusyItem): string {
   switch (i.kind) {
     case 'manual':

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   BLOCK_SOURCES,
   BOOKING_STATUSES,
+  CONFLICT_PREFERENCES,
   IDENTITY_PROVIDERS,
   INTEGRATION_TYPES,
   LOG_TYPES,
@@ -115,6 +116,7 @@ export const settingsUpdate = z
     organizerEmail: z.string().trim().max(320).email().nullable().optional(),
     timeZone: timeZone.optional(),
     theme: z.enum(THEMES).optional(),
+    conflictPreference: z.enum(CONFLICT_PREFERENCES).optional(),
     schedulerPaused: z.boolean().optional(),
   })
   .strict();

@@ -337,13 +337,14 @@ describe('settings', () => {
     await page.getByLabel('Email').fill('ada@example.org');
     await page.getByLabel('Theme').selectOption('dark');
     await page.getByLabel('Pause background jobs').check();
+    await page.getByLabel('When a booking overlaps a busy time').selectOption('block');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await page.getByText('All changes saved').waitFor();
     const s = await invoke<{ theme: string; schedulerPaused: boolean; organizerEmail: string }>(h.core, 'settings:get', {});
-    expect(s).toMatchObject({ theme: 'dark', schedulerPaused: true, organizerEmail: 'ada@example.org' });
+    expect(s).toMatchObject({ theme: 'dark', schedulerPaused: true, organizerEmail: 'ada@example.org', conflictPreference: 'block' });
     // Back to the defaults for any later test.
-    await invoke(h.core, 'settings:update', { theme: 'system', schedulerPaused: false });
+    await invoke(h.core, 'settings:update', { theme: 'system', schedulerPaused: false, conflictPreference: 'warn' });
     expect(h.takeErrors()).toEqual([]);
   });
 });

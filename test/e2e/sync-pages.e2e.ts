@@ -135,6 +135,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('form', { name: 'Calendar sync settings' }).waitFor();
       await page.getByLabel('How often').waitFor();
       await page.getByRole('checkbox', { name: /blocks availability/ }).first().waitFor();
+      // The global conflict preference is offered here too.
+      expect(await page.getByLabel('When a booking overlaps a busy time').inputValue()).toBe('warn');
       await screenshot(page, `calendar-settings-full-${scheme}`);
       expect(h.takeErrors().filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
     });
@@ -193,6 +195,28 @@ for (const scheme of ['light', 'dark'] as const) {
         const booked = (await invoke<ListPage<Booking>>(h.core, 'bookings:list', {})).items.filter((x) => x.title === 'Intro call');
         expect(booked).toHaveLength(1);
         expect(booked[0]!.startUtc).toBe(DateTime.fromISO(`${dayIso}T10:30`, { zone: ORGANIZER_ZONE }).toMillis());
+
+        // With the 'block' preference the warning offers no way past it.
+        await invoke(h.core, 'settings:update', { conflictPreference: 'block' });
+        try {
+          await page.getByRole('button', { name: 'New booking' }).first().click();
+          const d2 = dialog(page, 'New booking');
+          await d2.getByLabel('Title').fill('Second call');
+          await d2.getByLabel('Attendee name').fill('Grace Hopper');
+          await d2.getByLabel('Attendee email').fill('grace@example.com');
+          await d2.getByLabel('Date').fill(dayIso);
+          await d2.getByLabel('Start time').fill('10:00');
+          await d2.getByLabel('End time').fill('10:30');
+          await d2.getByRole('button', { name: 'Create booking' }).click();
+          const blocked = d2.locator('.busy-warning');
+          await blocked.waitFor();
+          expect(await blocked.textContent()).toContain('forbids double-booking');
+          expect(await d2.getByRole('button', { name: 'Book anyway' }).count()).toBe(0);
+          await d2.getByRole('button', { name: 'Cancel' }).click();
+          await d2.waitFor({ state: 'hidden' });
+        } finally {
+          await invoke(h.core, 'settings:update', { conflictPreference: 'warn' });
+        }
         expect(h.takeErrors().filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
       });
   });

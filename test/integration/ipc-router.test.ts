@@ -117,7 +117,7 @@ describe('IPC router over a real core', () => {
 
   it('reads and updates settings, validating the time zone', async () => {
     const s = await call<Settings>(t.core, 'settings:get');
-    expect(s).toMatchObject({ organizerName: 'Me', theme: 'system', schedulerPaused: false });
+    expect(s).toMatchObject({ organizerName: 'Me', theme: 'system', conflictPreference: 'warn', schedulerPaused: false });
     const u = await call<Settings>(t.core, 'settings:update', {
       organizerName: 'Grace',
       timeZone: 'America/New_York',

@@ -1,10 +1,12 @@
 // availability:get / availability:explain and the busy check bookings make before writing.
 import { DateTime } from 'luxon';
 import { AppError } from '../../../shared/errors';
-import type { Availability, AvailabilityExplanation, BusyItem } from '../../../shared/domain';
+import type { Availability, AvailabilityExplanation, BusyItem, ConflictPreference } from '../../../shared/domain';
 import type { ChannelParsed } from '../../../shared/ipc/contract';
 import { AvailabilityRepo, type BusyRow } from '../../db/repos/availability';
 import { OrganizersRepo } from '../../db/repos/organizers';
+import { SettingsRepo } from '../../db/repos/settings';
+import { SETTING_CONFLICT_PREFERENCE } from '../settings-service';
 import type { ServiceContext } from '../context';
 import { freeSlots } from './free-slots';
 
@@ -13,10 +15,12 @@ const MINUTE = 60_000;
 export class AvailabilityService {
   readonly #repo: AvailabilityRepo;
   readonly #organizers: OrganizersRepo;
+  readonly #settings: SettingsRepo;
 
   constructor(private readonly ctx: ServiceContext) {
     this.#repo = new AvailabilityRepo(ctx.db);
     this.#organizers = new OrganizersRepo(ctx.db);
+    this.#settings = new SettingsRepo(ctx.db);
   }
 
   async get(q: ChannelParsed<'availability:get'>): Promise<Availability> {
@@ -49,15 +53,27 @@ export class AvailabilityService {
     return rows.map(toBusyItem);
   }
 
-  /** Throws CONFLICT naming the blocking items unless the time is free or the user overrides. */
+  /**
+   * Throws CONFLICT naming the blocking items when the time is busy, per the organizer's conflict preference:
+   * 'warn' lets `override` through, 'block' never does, 'allow' skips the check.
+   */
   async assertFree(startUtc: number, endUtc: number, opts: { override?: boolean | undefined; excludeBookingId?: string }): Promise<void> {
-    if (opts.override) return;
+    const preference = (await this.#settings.get<ConflictPreference>(SETTING_CONFLICT_PREFERENCE)) ?? 'warn';
+    if (preference === 'allow' || (preference === 'warn' && opts.override)) return;
     const items = await this.blocking(startUtc, endUtc, opts.excludeBookingId);
     if (!items.length) return;
     const zone = await this.#zone();
     const named = items.slice(0, 3).map((i) => describeBusyItem(i, zone));
     const more = items.length > 3 ? ` and ${items.length - 3} more` : '';
-    throw new AppError('CONFLICT', `That time is busy: ${named.join('; ')}${more}.`, { blocking: items });
+    const busy = `That time is busy: ${named.join('; ')}${more}.`;
+    if (preference === 'block') {
+      throw new AppError(
+        'CONFLICT',
+        `${busy} Your conflict preference forbids double-booking; change it in Settings to book over busy time.`,
+        { blocking: items, conflictPreference: preference },
+      );
+    }
+    throw new AppError('CONFLICT', busy, { blocking: items, conflictPreference: preference });
   }
 
   async #zone(): Promise<string> {

@@ -6,7 +6,7 @@ import { Button } from '../../components/Button';
 import { BusyWarning } from '../../components/BusyWarning';
 import { DialogActions } from '../../components/Dialog';
 import { DateTimeField, FormError, Select, TextAreaField, TextField } from '../../components/Field';
-import { busyItemsOf } from '../../lib/busy';
+import { busyItemsOf, busyOverridable } from '../../lib/busy';
 import { fieldErrorsFrom, type FieldErrors } from '../../lib/field-errors';
 import { useFocusFirstInvalid } from '../../lib/hooks';
 import { durationMinutes, timeZones, todayIn, utcToWall, wallToUtc } from '../../lib/time';
@@ -98,6 +98,7 @@ export function CreateBookingForm({
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [blocking, setBlocking] = useState<BusyItem[] | null>(null);
+  const [overridable, setOverridable] = useState(true);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(formRef, errors, general);
   // A new time needs a new check: the warning belongs to the time it was given for.
@@ -131,6 +132,7 @@ export function CreateBookingForm({
       const items = busyItemsOf(err);
       if (items) {
         setBlocking(items);
+        setOverridable(busyOverridable(err));
         return;
       }
       setBlocking(null);
@@ -164,7 +166,15 @@ export function CreateBookingForm({
       </div>
       <WhenFields when={when} onChange={setWhen} errors={errors} />
       <TextAreaField label="Notes" value={notes} onValueChange={setNotes} error={errors.notes} rows={3} hint="Optional" />
-      {blocking && <BusyWarning items={blocking} zone={when.timeZone} overrideLabel="Book anyway" onOverride={() => void submit(null, true)} loading={busy} />}
+      {blocking && (
+        <BusyWarning
+          items={blocking}
+          zone={when.timeZone}
+          overrideLabel="Book anyway"
+          onOverride={overridable ? () => void submit(null, true) : undefined}
+          loading={busy}
+        />
+      )}
       <DialogActions>
         <Button onClick={onCancel} disabled={busy}>
           Cancel
@@ -188,6 +198,7 @@ export function RescheduleForm({ booking, onDone, onCancel }: { booking: Booking
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [blocking, setBlocking] = useState<BusyItem[] | null>(null);
+  const [overridable, setOverridable] = useState(true);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(formRef, errors, general);
   const onWhen = (w: WhenState) => {
@@ -211,6 +222,7 @@ export function RescheduleForm({ booking, onDone, onCancel }: { booking: Booking
       const items = busyItemsOf(err);
       if (items) {
         setBlocking(items);
+        setOverridable(busyOverridable(err));
         return;
       }
       setBlocking(null);
@@ -231,7 +243,13 @@ export function RescheduleForm({ booking, onDone, onCancel }: { booking: Booking
       <FormError message={general} />
       <WhenFields when={when} onChange={onWhen} errors={errors} />
       {blocking && (
-        <BusyWarning items={blocking} zone={when.timeZone} overrideLabel="Reschedule anyway" onOverride={() => void submit(null, true)} loading={busy} />
+        <BusyWarning
+          items={blocking}
+          zone={when.timeZone}
+          overrideLabel="Reschedule anyway"
+          onOverride={overridable ? () => void submit(null, true) : undefined}
+          loading={busy}
+        />
       )}
       <DialogActions>
         <Button onClick={onCancel} disabled={busy}>

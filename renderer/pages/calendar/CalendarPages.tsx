@@ -7,6 +7,7 @@ import { ClientError, errorMessage } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { Button, ButtonLink } from '../../components/Button';
 import { CalendarSyncSettings } from '../../components/CalendarSyncSettings';
+import { ConflictPreferenceCard } from '../../components/ConflictPreferenceField';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States';
 import { SyncStatus } from '../../components/SyncStatus';
@@ -193,14 +194,17 @@ export function CalendarSettingsPage() {
       ) : detail.state === 'error' ? (
         <ErrorState title="These settings could not be loaded" message={detail.message} {...(detail.gone ? {} : { onRetry: () => void load() })} />
       ) : (
-        <CalendarSyncSettings
-          key={detail.detail.id}
-          detail={detail.detail}
-          onSaved={(next) => {
-            toast('Calendar settings saved', 'success');
-            setDetail({ state: 'ready', detail: next });
-          }}
-        />
+        <>
+          <CalendarSyncSettings
+            key={detail.detail.id}
+            detail={detail.detail}
+            onSaved={(next) => {
+              toast('Calendar settings saved', 'success');
+              setDetail({ state: 'ready', detail: next });
+            }}
+          />
+          <ConflictPreferenceCard />
+        </>
       )}
     </>
   );

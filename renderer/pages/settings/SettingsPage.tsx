@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { THEMES, type Settings, type Theme } from '../../../shared/domain';
+import { THEMES, type ConflictPreference, type Settings, type Theme } from '../../../shared/domain';
 import { errorMessage } from '../../api/client';
 import { Button } from '../../components/Button';
+import { ConflictPreferenceSelect } from '../../components/ConflictPreferenceField';
 import { Checkbox, FormError, Select, TextField } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorState, LoadingState } from '../../components/States';
@@ -13,7 +14,7 @@ import { toast } from '../../stores/toasts';
 import { SettingsTabs } from './SettingsTabs';
 
 const THEME_LABEL: Record<Theme, string> = { system: 'Follow the system', light: 'Light', dark: 'Dark' };
-const FIELDS = new Set(['organizerName', 'organizerEmail', 'timeZone', 'theme', 'schedulerPaused']);
+const FIELDS = new Set(['organizerName', 'organizerEmail', 'timeZone', 'theme', 'conflictPreference', 'schedulerPaused']);
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const update = useSettings((s) => s.update);
@@ -22,6 +23,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const [zone, setZone] = useState(settings.timeZone);
   const [theme, setTheme] = useState<Theme>(settings.theme);
   const [paused, setPaused] = useState(settings.schedulerPaused);
+  const [conflict, setConflict] = useState<ConflictPreference>(settings.conflictPreference);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,6 +36,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     (email.trim() || null) !== settings.organizerEmail ||
     zone !== settings.timeZone ||
     theme !== settings.theme ||
+    conflict !== settings.conflictPreference ||
     paused !== settings.schedulerPaused;
 
   const submit = async (e: FormEvent) => {
@@ -42,7 +45,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     setErrors({});
     setGeneral(null);
     try {
-      await update({ organizerName: name, organizerEmail: email.trim() ? email : null, timeZone: zone, theme, schedulerPaused: paused });
+      await update({ organizerName: name, organizerEmail: email.trim() ? email : null, timeZone: zone, theme, conflictPreference: conflict, schedulerPaused: paused });
       toast('Settings saved', 'success');
     } catch (err) {
       const mapped = fieldErrorsFrom(err, (k) => (FIELDS.has(k) ? k : undefined));
@@ -72,6 +75,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
         hint="Optional. Used as the organizer of calendar events once calendars are connected."
       />
       <Select label="Time zone" value={zone} onValueChange={setZone} options={zones} error={errors.timeZone} hint="New bookings and blocked times start in this zone." />
+      <h2 className="card-title">Bookings</h2>
+      <ConflictPreferenceSelect value={conflict} onChange={setConflict} error={errors.conflictPreference} />
       <h2 className="card-title">Appearance</h2>
       <Select label="Theme" value={theme} onValueChange={(v) => setTheme(v as Theme)} options={THEMES.map((t) => ({ value: t, label: THEME_LABEL[t] }))} error={errors.theme} />
       <h2 className="card-title">Background jobs</h2>
@@ -107,7 +112,7 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="Your organizer profile, appearance and background work, and the providers Junction signs in to." />
+      <PageHeader title="Settings" description="Your organizer profile, booking conflicts, appearance and background work, and the providers Junction signs in to." />
       <SettingsTabs />
       {body}
     </>
