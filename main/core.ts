@@ -15,6 +15,7 @@ import { Scheduler, type SchedulerOptions } from './scheduler/scheduler';
 import { AesGcmCipher } from './secrets/aes-gcm-cipher';
 import type { Cipher } from './secrets/cipher';
 import { Vault } from './secrets/vault';
+import type { WebhookLookup } from './webhooks/ssrf';
 import type { AppInfo } from '../shared/domain';
 import { createServices, type Services } from './services';
 import type { AccountServices } from './services/accounts';
@@ -62,6 +63,8 @@ export interface CoreConfig {
   calendarAdapters?: AdapterFactory;
   /** Calendar sync: consecutive 5xx/network failures that open a provider's circuit, and its cool-down. */
   breaker?: { failureThreshold?: number; coolDownMs?: number };
+  /** Webhooks: DNS resolution for the SSRF check of webhook URLs (default node:dns). Tests pass a fake. */
+  webhookLookup?: WebhookLookup;
 }
 
 export interface Core {
@@ -116,7 +119,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       organizerId: organizer.id,
       onBookingChanged: (c: 'created' | 'rescheduled' | 'cancelled', b: { id: string }) => bookingHook.fn?.(c, b) ?? Promise.resolve(),
     };
-    const services = createServices(ctx);
+    const services = createServices(ctx, { vault, webhooks: { lookup: config.webhookLookup } });
     const scheduler = new Scheduler({
       ...config.scheduler,
       db,

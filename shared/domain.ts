@@ -164,7 +164,23 @@ export interface WebhookView {
   isActive: boolean;
   retryFailed: boolean;
   maxRetries: number;
+  /** The per-webhook opt-in to http:// and loopback/private targets (SSRF guard). */
+  allowLocalTargets: boolean;
+  /** `whsec_…abcd`: the last four characters only. The secret itself is shown once, then on explicit reveal. */
+  secretMasked: string;
   createdAt: number;
+}
+
+export interface WebhookCreated {
+  webhook: WebhookView;
+  /** Shown once, here; afterwards only through webhooks:revealSecret. */
+  secret: string;
+}
+
+export interface WebhookSecretRotated {
+  secret: string;
+  /** Until then (epoch ms) deliveries are signed with the previous secret too. */
+  previousExpiresAt: number;
 }
 
 export interface Settings {

@@ -88,6 +88,11 @@ export interface WebhookIntegrationsTable {
   is_active: Generated<Bool>;
   retry_failed: Generated<Bool>;
   max_retries: Generated<number>;
+  /** 2026-11-28-webhooks: the opt-in to http:// and local targets. */
+  allow_local_targets: Generated<Bool>;
+  /** 2026-11-28-webhooks: the secret before the last rotation, still signing until previous_secret_expires_at. */
+  previous_secret_key: Sealed | null;
+  previous_secret_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -270,6 +275,8 @@ export type NewLogRow = Insertable<IntegrationLogsTable>;
 export type CalendarIntegrationRow = Selectable<CalendarIntegrationsTable>;
 export type VideoIntegrationRow = Selectable<VideoIntegrationsTable>;
 export type WebhookIntegrationRow = Selectable<WebhookIntegrationsTable>;
+export type NewWebhookIntegrationRow = Insertable<WebhookIntegrationsTable>;
+export type WebhookIntegrationUpdate = Updateable<WebhookIntegrationsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
 export type OrganizerRow = Selectable<OrganizersTable>;

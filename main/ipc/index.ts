@@ -10,6 +10,7 @@ import { calendarHandlers } from './handlers/calendar';
 import { integrationHandlers } from './handlers/integrations';
 import { logHandlers } from './handlers/logs';
 import { settingsHandlers } from './handlers/settings';
+import { webhookHandlers } from './handlers/webhooks';
 import { combineHandlers, Router, type RouterOptions } from './router';
 
 export function createRouter(
@@ -26,6 +27,7 @@ export function createRouter(
       logHandlers(services),
       settingsHandlers(services),
       integrationHandlers(services),
+      webhookHandlers(services),
       accountHandlers(accounts, appInfo),
       calendarHandlers(domains.calendar),
       availabilityHandlers(services),

@@ -5,6 +5,8 @@ import { IntegrationsService } from './integrations-service';
 import { LogsService } from './logs-service';
 import { OverviewService } from './overview-service';
 import { SettingsService } from './settings-service';
+import { WebhooksService, type WebhooksServiceOptions } from './webhooks-service';
+import type { Vault } from '../secrets/vault';
 
 export interface Services {
   settings: SettingsService;
@@ -13,9 +15,10 @@ export interface Services {
   logs: LogsService;
   integrations: IntegrationsService;
   overview: OverviewService;
+  webhooks: WebhooksService;
 }
 
-export function createServices(ctx: ServiceContext): Services {
+export function createServices(ctx: ServiceContext, deps: { vault: Vault; webhooks?: WebhooksServiceOptions }): Services {
   return {
     settings: new SettingsService(ctx),
     bookings: new BookingsService(ctx),
@@ -23,5 +26,6 @@ export function createServices(ctx: ServiceContext): Services {
     logs: new LogsService(ctx),
     integrations: new IntegrationsService(ctx),
     overview: new OverviewService(ctx),
+    webhooks: new WebhooksService(ctx, deps.vault, deps.webhooks),
   };
 }

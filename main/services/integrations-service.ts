@@ -1,9 +1,9 @@
-import type { CalendarIntegrationView, VideoIntegrationView, WebhookView } from '../../shared/domain';
+import type { CalendarIntegrationView, VideoIntegrationView } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { IntegrationsRepo } from '../db/repos/integrations';
 import type { ServiceContext } from './context';
 import { markSyncError, markSyncSuccess, MAX_CONSECUTIVE_SYNC_ERRORS, type SyncState } from './integration-rules';
-import { toCalendarView, toVideoView, toWebhookView } from './mappers';
+import { toCalendarView, toVideoView } from './mappers';
 
 export class IntegrationsService {
   readonly #repo: IntegrationsRepo;
@@ -18,10 +18,6 @@ export class IntegrationsService {
 
   async listVideo(): Promise<VideoIntegrationView[]> {
     return (await this.#repo.listVideo(this.ctx.organizerId)).map(toVideoView);
-  }
-
-  async listWebhooks(): Promise<WebhookView[]> {
-    return (await this.#repo.listWebhooks(this.ctx.organizerId)).map(toWebhookView);
   }
 
   /** Records a failed sync run; the fifth in a row disables sync. Emits `integration:changed`. */

@@ -105,7 +105,8 @@ export const toVideoView = (r: VideoIntegrationRow): VideoIntegrationView => ({
   createdAt: r.created_at,
 });
 
-export const toWebhookView = (r: WebhookIntegrationRow): WebhookView => ({
+/** The view of a webhook; `secretMasked` comes from maskWebhookSecret (the row holds only ciphertext). */
+export const toWebhookView = (r: WebhookIntegrationRow, secretMasked: string): WebhookView => ({
   id: r.id,
   name: r.name,
   webhookUrl: r.webhook_url,
@@ -114,5 +115,7 @@ export const toWebhookView = (r: WebhookIntegrationRow): WebhookView => ({
   isActive: r.is_active === 1,
   retryFailed: r.retry_failed === 1,
   maxRetries: r.max_retries,
+  allowLocalTargets: r.allow_local_targets === 1,
+  secretMasked,
   createdAt: r.created_at,
 });

@@ -40,6 +40,7 @@ export const CHANNEL_NAMES = [
   'webhooks:deliveries',
   'webhooks:redeliver',
   'webhooks:rotateSecret',
+  'webhooks:revealSecret',
   'oauth:initiate',
   'oauth:callback',
   'health:get',

@@ -21,6 +21,8 @@ import type {
   Page,
   Settings,
   VideoIntegrationView,
+  WebhookCreated,
+  WebhookSecretRotated,
   WebhookView,
 } from '../domain';
 import type { ChannelName } from './channels';
@@ -85,14 +87,15 @@ export const contract = {
   'video:testMeeting': later(),
   // webhooks
   'webhooks:list': ch<WebhookView[]>()(s.empty),
-  'webhooks:create': later(),
-  'webhooks:get': later(),
-  'webhooks:update': later(),
-  'webhooks:delete': later(),
+  'webhooks:create': ch<WebhookCreated>()(s.webhooksCreate),
+  'webhooks:get': ch<WebhookView>()(s.byId),
+  'webhooks:update': ch<WebhookView>()(s.webhooksUpdate),
+  'webhooks:delete': ch<{ id: string }>()(s.byId),
   'webhooks:test': later(),
   'webhooks:deliveries': later(),
   'webhooks:redeliver': later(),
-  'webhooks:rotateSecret': later(),
+  'webhooks:rotateSecret': ch<WebhookSecretRotated>()(s.webhooksRotateSecret),
+  'webhooks:revealSecret': ch<{ secret: string }>()(s.byId),
   // oauth
   'oauth:initiate': ch<OAuthStart>()(s.oauthInitiate),
   'oauth:callback': ch<OAuthResult>()(s.oauthCallback),

@@ -18,7 +18,7 @@ const DESIGN_CHANNELS = [
   'availability:get', 'availability:explain', 'settings:get', 'settings:update',
 ];
 // Channels of our own, of the same domain:verb form (ADR 0001).
-const OWN_CHANNELS = ['overview:get', 'notifications:list', 'notifications:markRead', 'providers:get', 'providers:update', 'app:info'];
+const OWN_CHANNELS = ['overview:get', 'notifications:list', 'notifications:markRead', 'providers:get', 'providers:update', 'app:info', 'webhooks:revealSecret'];
 const DESIGN_PUSHES = ['sync:progress', 'integration:changed', 'log:appended', 'webhook:delivery'];
 const OWN_PUSHES = ['notification:added'];
 const IMPLEMENTED_NOW = [
@@ -32,6 +32,8 @@ const IMPLEMENTED_NOW = [
   'calendar:get', 'calendar:update', 'calendar:listCalendars', 'calendar:sync', 'calendar:forceSync',
   // Calendar sync (issue 4): availability
   'availability:get', 'availability:explain',
+  // Webhooks (issue 5): management
+  'webhooks:create', 'webhooks:get', 'webhooks:update', 'webhooks:delete', 'webhooks:rotateSecret', 'webhooks:revealSecret',
 ];
 
 describe('contract = router = preload allow-list', () => {

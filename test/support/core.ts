@@ -1,4 +1,4 @@
-import { createCore, type Core } from '../../main/core';
+import { createCore, type Core, type CoreConfig } from '../../main/core';
 import { ManualClock } from '../../main/lib/clock';
 import { tempDir } from './temp';
 
@@ -10,10 +10,10 @@ export interface TestCore {
 }
 
 /** A real core over a temp data dir, with a manual clock and the scheduler loop not started. */
-export async function makeCore(): Promise<TestCore> {
+export async function makeCore(config: Partial<Omit<CoreConfig, 'dataDir' | 'clock'>> = {}): Promise<TestCore> {
   const t = tempDir();
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
-  const core = await createCore({ dataDir: t.dir, clock, startScheduler: false });
+  const core = await createCore({ dataDir: t.dir, clock, startScheduler: false, ...config });
   return {
     core,
     clock,

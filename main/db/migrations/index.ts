@@ -3,9 +3,11 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-25-initial';
 import * as accounts from './2026-11-26-accounts';
 import * as calendarSync from './2026-11-27-calendar-sync';
+import * as webhooks from './2026-11-28-webhooks';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-25-initial': initial,
   '2026-11-26-accounts': accounts,
   '2026-11-27-calendar-sync': calendarSync,
+  '2026-11-28-webhooks': webhooks,
 };

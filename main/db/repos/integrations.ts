@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CalendarIntegrationRow, Database, VideoIntegrationRow, WebhookIntegrationRow } from '../schema';
+import type { CalendarIntegrationRow, Database, VideoIntegrationRow } from '../schema';
 
 /** Reads and the sync-health updates of the three integration tables. */
 export class IntegrationsRepo {
@@ -21,15 +21,6 @@ export class IntegrationsRepo {
   listVideo(organizerId: string): Promise<VideoIntegrationRow[]> {
     return this.db
       .selectFrom('video_integrations')
-      .selectAll()
-      .where('organizer_id', '=', organizerId)
-      .orderBy('created_at')
-      .execute();
-  }
-
-  listWebhooks(organizerId: string): Promise<WebhookIntegrationRow[]> {
-    return this.db
-      .selectFrom('webhook_integrations')
       .selectAll()
       .where('organizer_id', '=', organizerId)
       .orderBy('created_at')

@@ -4,5 +4,4 @@ import type { HandlerMap } from '../router';
 export const integrationHandlers = (s: Services): HandlerMap => ({
   'calendar:list': () => s.integrations.listCalendars(),
   'video:list': () => s.integrations.listVideo(),
-  'webhooks:list': () => s.integrations.listWebhooks(),
 });
