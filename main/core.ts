@@ -16,6 +16,7 @@ import { AesGcmCipher } from './secrets/aes-gcm-cipher';
 import type { Cipher } from './secrets/cipher';
 import { Vault } from './secrets/vault';
 import type { WebhookLookup } from './webhooks/ssrf';
+import type { HttpRequest } from './webhooks/delivery';
 import type { AppInfo } from '../shared/domain';
 import { createServices, type Services } from './services';
 import type { AccountServices } from './services/accounts';
@@ -65,6 +66,19 @@ export interface CoreConfig {
   breaker?: { failureThreshold?: number; coolDownMs?: number };
   /** Webhooks: DNS resolution for the SSRF check of webhook URLs (default node:dns). Tests pass a fake. */
   webhookLookup?: WebhookLookup;
+  /**
+   * Webhook delivery: per-attempt timeout (15 s), retry schedule (DESIGN.md §5) and jitter source, the transport,
+   * and whether the worker loop runs (default: as `startScheduler`). Tests drive `services.webhookDelivery.runDue()`.
+   */
+  webhooks?: {
+    timeoutMs?: number;
+    schedule?: readonly number[];
+    random?: () => number;
+    startWorker?: boolean;
+    concurrencyPerEndpoint?: number;
+    httpRequest?: HttpRequest;
+    pollMs?: number;
+  };
 }
 
 export interface Core {
@@ -112,14 +126,20 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     disposables.add(() => pushes.clear());
     // Bound once calendar sync exists (below): bookings tell it what to write to the calendars.
     const bookingHook: { fn?: CalendarSync['onBookingChanged'] } = {};
+    const deliveryHook: { fn?: () => void } = {};
     const ctx = {
+      onWebhookEnqueued: () => deliveryHook.fn?.(),
       db,
       clock,
       pushes,
       organizerId: organizer.id,
       onBookingChanged: (c: 'created' | 'rescheduled' | 'cancelled', b: { id: string }) => bookingHook.fn?.(c, b) ?? Promise.resolve(),
     };
-    const services = createServices(ctx, { vault, webhooks: { lookup: config.webhookLookup } });
+    const { startWorker, ...delivery } = config.webhooks ?? {};
+    const services = createServices(ctx, { vault, webhooks: { lookup: config.webhookLookup }, delivery });
+    deliveryHook.fn = () => services.webhookDelivery.wake();
+    // Stopping waits for the attempts in flight (each bounded by its timeout); nothing keeps running.
+    disposables.add(() => services.webhookDelivery.stop());
     const scheduler = new Scheduler({
       ...config.scheduler,
       db,
@@ -237,6 +257,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       }),
     );
     if (config.startScheduler !== false) scheduler.start();
+    if (startWorker ?? config.startScheduler !== false) services.webhookDelivery.start();
 
     return {
       dataDir: config.dataDir,

@@ -183,6 +183,41 @@ export interface WebhookSecretRotated {
   previousExpiresAt: number;
 }
 
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
+
+export interface WebhookAttemptView {
+  attempt: number;
+  startedAt: number;
+  statusCode: number | null;
+  latencyMs: number;
+  /** At most 4096 characters of the response body. */
+  responseExcerpt: string | null;
+  error: string | null;
+}
+
+export interface WebhookDeliveryView {
+  /** The `webhook-id`: the same on every retry and redelivery. */
+  id: string;
+  webhookId: string;
+  eventType: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+  /** The newest attempts (at most 20), newest first. */
+  attemptLog: WebhookAttemptView[];
+}
+
+export interface WebhookTestResult {
+  statusCode: number | null;
+  latencyMs: number;
+  responseExcerpt: string | null;
+  error: string | null;
+}
+
 export interface Settings {
   organizerName: string;
   organizerEmail: string | null;

@@ -97,6 +97,35 @@ export interface WebhookIntegrationsTable {
   updated_at: number;
 }
 
+/** 2026-11-29-webhook-deliveries: the durable outbox; `id` is the stable `webhook-id`. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  body: string;
+  status: 'pending' | 'delivering' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** 2026-11-29-webhook-deliveries: one row per delivery attempt. */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  webhook_id: string;
+  attempt: number;
+  started_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+}
+
 export interface IntegrationLogsTable {
   id: Generated<number>;
   organizer_id: string;
@@ -259,6 +288,8 @@ export interface Database {
   calendar_integrations: CalendarIntegrationsTable;
   video_integrations: VideoIntegrationsTable;
   webhook_integrations: WebhookIntegrationsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   integration_logs: IntegrationLogsTable;
   bookings: BookingsTable;
   blocked_times: BlockedTimesTable;
@@ -277,6 +308,8 @@ export type VideoIntegrationRow = Selectable<VideoIntegrationsTable>;
 export type WebhookIntegrationRow = Selectable<WebhookIntegrationsTable>;
 export type NewWebhookIntegrationRow = Insertable<WebhookIntegrationsTable>;
 export type WebhookIntegrationUpdate = Updateable<WebhookIntegrationsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
 export type OrganizerRow = Selectable<OrganizersTable>;

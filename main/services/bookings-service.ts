@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import type { Booking, Page } from '../../shared/domain';
 import type { ChannelParsed } from '../../shared/ipc/contract';
 import { BookingsRepo } from '../db/repos/bookings';
+import { Outbox } from '../webhooks/outbox';
 import type { BookingRow } from '../db/schema';
 import type { ServiceContext } from './context';
 import { AvailabilityService } from './availability/availability-service';
@@ -28,7 +29,8 @@ export class BookingsService {
   async create(input: ChannelParsed<'bookings:create'>): Promise<Booking> {
     await this.availability.assertFree(input.startUtc, input.endUtc, { override: input.overrideBusy });
     const now = this.ctx.clock.now();
-    const row = await this.#repo.insert({
+    const row = await this.#tx(async (repo, outbox) => {
+      const inserted = await repo.insert({
       id: randomUUID(),
       organizer_id: this.ctx.organizerId,
       title: input.title,
@@ -44,6 +46,9 @@ export class BookingsService {
       meeting_provider: null,
       created_at: now,
       updated_at: now,
+      });
+      await outbox.enqueue(this.ctx.organizerId, 'booking_created', { booking: toBooking(inserted) }, now);
+      return inserted;
     });
     return this.#changed('created', toBooking(row));
   }
@@ -51,33 +56,64 @@ export class BookingsService {
   async reschedule(input: ChannelParsed<'bookings:reschedule'>): Promise<Booking> {
     const current = await this.#scheduled(input.id, 'reschedule');
     await this.availability.assertFree(input.startUtc, input.endUtc, { override: input.overrideBusy, excludeBookingId: current.id });
-    const row = await this.#repo.update(current.id, {
-      start_utc: input.startUtc,
-      end_utc: input.endUtc,
-      time_zone: input.timeZone ?? current.time_zone,
-      updated_at: this.ctx.clock.now(),
+    const now = this.ctx.clock.now();
+    const row = await this.#tx(async (repo, outbox) => {
+      const updated = (await repo.update(current.id, {
+        start_utc: input.startUtc,
+        end_utc: input.endUtc,
+        time_zone: input.timeZone ?? current.time_zone,
+        updated_at: now,
+      }))!;
+      await outbox.enqueue(
+        this.ctx.organizerId,
+        'booking_rescheduled',
+        {
+          booking: toBooking(updated),
+          old: { startUtc: current.start_utc, endUtc: current.end_utc, timeZone: current.time_zone },
+          new: { startUtc: updated.start_utc, endUtc: updated.end_utc, timeZone: updated.time_zone },
+        },
+        now,
+      );
+      return updated;
     });
-    return this.#changed('rescheduled', toBooking(row!));
+    return this.#changed('rescheduled', toBooking(row));
   }
 
   async cancel(input: ChannelParsed<'bookings:cancel'>): Promise<Booking> {
     const current = await this.#scheduled(input.id, 'cancel');
-    const row = await this.#repo.update(current.id, {
-      status: 'cancelled',
-      cancel_reason: input.reason?.trim() ? input.reason : null,
-      updated_at: this.ctx.clock.now(),
+    const now = this.ctx.clock.now();
+    const row = await this.#tx(async (repo, outbox) => {
+      const updated = (await repo.update(current.id, {
+        status: 'cancelled',
+        cancel_reason: input.reason?.trim() ? input.reason : null,
+        updated_at: now,
+      }))!;
+      await outbox.enqueue(this.ctx.organizerId, 'booking_cancelled', { booking: toBooking(updated) }, now);
+      return updated;
     });
-    return this.#changed('cancelled', toBooking(row!));
+    return this.#changed('cancelled', toBooking(row));
   }
 
   async complete(input: ChannelParsed<'bookings:complete'>): Promise<Booking> {
     const current = await this.#scheduled(input.id, 'complete');
-    const row = await this.#repo.update(current.id, { status: 'completed', updated_at: this.ctx.clock.now() });
-    return toBooking(row!);
+    const now = this.ctx.clock.now();
+    const row = await this.#tx(async (repo, outbox) => {
+      const updated = (await repo.update(current.id, { status: 'completed', updated_at: now }))!;
+      await outbox.enqueue(this.ctx.organizerId, 'booking_completed', { booking: toBooking(updated) }, now);
+      return updated;
+    });
+    this.ctx.onWebhookEnqueued?.();
+    return toBooking(row);
+  }
+
+  /** The booking write and its webhook events in one transaction: both happen or neither does. */
+  #tx<T>(fn: (repo: BookingsRepo, outbox: Outbox) => Promise<T>): Promise<T> {
+    return this.ctx.db.transaction().execute((trx) => fn(new BookingsRepo(trx), new Outbox(trx)));
   }
 
   /** Tells the ctx hook (calendar writes); the booking is saved whatever the hook does. */
   async #changed(change: 'created' | 'rescheduled' | 'cancelled', booking: Booking): Promise<Booking> {
+    this.ctx.onWebhookEnqueued?.();
     await this.ctx.onBookingChanged?.(change, booking).catch(() => undefined);
     return booking;
   }

@@ -11,5 +11,7 @@ export interface ServiceContext {
   pushes: PushBus;
   organizerId: string;
   /** Told after a booking is created, rescheduled or cancelled (calendar sync writes it to calendars). */
+  /** Told after webhook deliveries may have been enqueued (the delivery worker looks for them now). */
+  onWebhookEnqueued?: () => void;
   onBookingChanged?: (change: 'created' | 'rescheduled' | 'cancelled', booking: Booking) => Promise<void>;
 }

@@ -7,6 +7,7 @@ import { OverviewService } from './overview-service';
 import { SettingsService } from './settings-service';
 import { WebhooksService, type WebhooksServiceOptions } from './webhooks-service';
 import type { Vault } from '../secrets/vault';
+import { type DeliveryWorkerOptions, WebhookDeliveryWorker } from '../webhooks/delivery';
 
 export interface Services {
   settings: SettingsService;
@@ -16,9 +17,15 @@ export interface Services {
   integrations: IntegrationsService;
   overview: OverviewService;
   webhooks: WebhooksService;
+  /** The webhook outbox worker: delivery log, redelivery, test sends. */
+  webhookDelivery: WebhookDeliveryWorker;
 }
 
-export function createServices(ctx: ServiceContext, deps: { vault: Vault; webhooks?: WebhooksServiceOptions }): Services {
+export function createServices(ctx: ServiceContext, deps: {
+    vault: Vault;
+    webhooks?: WebhooksServiceOptions;
+    delivery?: Omit<DeliveryWorkerOptions, 'db' | 'clock' | 'vault' | 'pushes' | 'organizerId' | 'lookup'>;
+  },): Services {
   return {
     settings: new SettingsService(ctx),
     bookings: new BookingsService(ctx),
@@ -27,5 +34,14 @@ export function createServices(ctx: ServiceContext, deps: { vault: Vault; webhoo
     integrations: new IntegrationsService(ctx),
     overview: new OverviewService(ctx),
     webhooks: new WebhooksService(ctx, deps.vault, deps.webhooks),
+    webhookDelivery: new WebhookDeliveryWorker({
+      ...deps.delivery,
+      db: ctx.db,
+      clock: ctx.clock,
+      vault: deps.vault,
+      pushes: ctx.pushes,
+      organizerId: ctx.organizerId,
+      lookup: deps.webhooks?.lookup,
+    }),
   };
 }

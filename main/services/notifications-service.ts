@@ -12,6 +12,7 @@ import type {
 import type { ChannelParsed } from '../../shared/ipc/contract';
 import type { IntegrationKind, StoredAccount } from '../db/repos/accounts';
 import { NotificationsRepo } from '../db/repos/notifications';
+import { Outbox } from '../webhooks/outbox';
 import type { NotificationRow } from '../db/schema';
 import type { ServiceContext } from './context';
 import type { LogsService } from './logs-service';
@@ -74,7 +75,10 @@ export class NotificationService {
 
   /** Records the notification, pushes `notification:added`, and shows it natively. The port never breaks this. */
   async notify(n: NewNotification): Promise<AppNotification> {
-    const row = await this.#repo.insert({
+    const now = this.ctx.clock.now();
+    // The notification and its notification_sent webhook events in one transaction.
+    const row = await this.ctx.db.transaction().execute(async (trx) => {
+      const inserted = await new NotificationsRepo(trx).insert({
       id: randomUUID(),
       organizer_id: this.ctx.organizerId,
       kind: n.kind,
@@ -84,9 +88,13 @@ export class NotificationService {
       integration_type: n.integrationType ?? null,
       integration_id: n.integrationId ?? null,
       action_route: n.actionRoute ?? null,
-      created_at: this.ctx.clock.now(),
+      created_at: now,
       read_at: null,
+      });
+      await new Outbox(trx).enqueue(this.ctx.organizerId, 'notification_sent', { notification: toNotification(inserted) }, now);
+      return inserted;
     });
+    this.ctx.onWebhookEnqueued?.();
     const notification = toNotification(row);
     this.ctx.pushes.emit('notification:added', notification);
     try {

@@ -22,6 +22,8 @@ import type {
   Settings,
   VideoIntegrationView,
   WebhookCreated,
+  WebhookDeliveryView,
+  WebhookTestResult,
   WebhookSecretRotated,
   WebhookView,
 } from '../domain';
@@ -91,9 +93,9 @@ export const contract = {
   'webhooks:get': ch<WebhookView>()(s.byId),
   'webhooks:update': ch<WebhookView>()(s.webhooksUpdate),
   'webhooks:delete': ch<{ id: string }>()(s.byId),
-  'webhooks:test': later(),
-  'webhooks:deliveries': later(),
-  'webhooks:redeliver': later(),
+  'webhooks:test': ch<WebhookTestResult>()(s.webhooksTest),
+  'webhooks:deliveries': ch<Page<WebhookDeliveryView>>()(s.webhooksDeliveries),
+  'webhooks:redeliver': ch<{ queued: number }>()(s.webhooksRedeliver),
   'webhooks:rotateSecret': ch<WebhookSecretRotated>()(s.webhooksRotateSecret),
   'webhooks:revealSecret': ch<{ secret: string }>()(s.byId),
   // oauth

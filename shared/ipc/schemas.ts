@@ -391,5 +391,19 @@ export const webhooksRotateSecret = z
   })
   .strict();
 
+// ---- webhook deliveries (issue 5 items 4 and 6)
+export const webhooksDeliveries = z
+  .object({
+    webhookId: id.optional(),
+    status: z.enum(['pending', 'delivering', 'delivered', 'failed']).optional(),
+    cursor: cursor.optional(),
+    limit: limit.optional(),
+  })
+  .strict();
+export const webhooksRedeliver = z
+  .object({ ids: z.array(z.string().min(1).max(256)).min(1, 'Choose at least one delivery.').max(100, 'At most 100 deliveries at once.') })
+  .strict();
+export const webhooksTest = byId;
+
 /** Channels whose issue has not landed accept anything and answer NOT_IMPLEMENTED. */
 export const notImplementedInput = z.unknown();

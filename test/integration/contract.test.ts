@@ -34,6 +34,8 @@ const IMPLEMENTED_NOW = [
   'availability:get', 'availability:explain',
   // Webhooks (issue 5): management
   'webhooks:create', 'webhooks:get', 'webhooks:update', 'webhooks:delete', 'webhooks:rotateSecret', 'webhooks:revealSecret',
+  // Webhooks (issue 5): outbox and delivery log
+  'webhooks:deliveries', 'webhooks:redeliver', 'webhooks:test',
 ];
 
 describe('contract = router = preload allow-list', () => {

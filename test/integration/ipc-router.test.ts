@@ -73,7 +73,7 @@ describe('IPC router over a real core', () => {
     });
     expect(await t.core.router.invoke('nope:nothing', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const unbuilt = CHANNELS.filter((c) => !contract[c].implemented);
-    expect(unbuilt.length).toBeGreaterThan(10);
+    expect(unbuilt.length).toBeGreaterThan(0);
     for (const c of unbuilt) {
       expect(await t.core.router.invoke(c, {})).toMatchObject({ ok: false, error: { code: 'NOT_IMPLEMENTED' } });
     }

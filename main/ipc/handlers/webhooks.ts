@@ -9,4 +9,7 @@ export const webhookHandlers = (s: Services): HandlerMap => ({
   'webhooks:delete': (i) => s.webhooks.delete(i),
   'webhooks:rotateSecret': (i) => s.webhooks.rotateSecret(i),
   'webhooks:revealSecret': (i) => s.webhooks.revealSecret(i),
+  'webhooks:deliveries': (i) => s.webhookDelivery.list(i),
+  'webhooks:redeliver': (i) => s.webhookDelivery.redeliver(i.ids),
+  'webhooks:test': (i) => s.webhookDelivery.test(i.id),
 });
