@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { BlockedTimeRow, Database, NewBlockedTimeRow } from '../schema';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 
 export interface BlockQuery {
   organizerId: string;
@@ -40,10 +40,7 @@ export class BlockedTimesRepo {
       );
     }
     const rows = await query.orderBy('start_utc').orderBy('id').limit(q.limit + 1).execute();
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
-    const last = rows.at(-1);
-    return { rows, nextCursor: more && last ? encodeCursor([last.start_utc, last.id]) : null };
+    return keysetPage(rows, q.limit, (r) => [r.start_utc, r.id]);
   }
 
   async countBySource(organizerId: string): Promise<{ manual: number; synced: number }> {

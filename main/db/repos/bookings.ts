@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { BookingRow, BookingUpdate, Database, NewBookingRow } from '../schema';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 
 export interface BookingQuery {
   organizerId: string;
@@ -41,10 +41,7 @@ export class BookingsRepo {
       );
     }
     const rows = await query.orderBy('start_utc').orderBy('id').limit(q.limit + 1).execute();
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
-    const last = rows.at(-1);
-    return { rows, nextCursor: more && last ? encodeCursor([last.start_utc, last.id]) : null };
+    return keysetPage(rows, q.limit, (r) => [r.start_utc, r.id]);
   }
 
   async countByStatus(organizerId: string): Promise<Record<BookingRow['status'], number>> {

@@ -18,3 +18,18 @@ export function decodeCursor<K extends string | number>(cursor: string, idType: 
     { path: ['cursor'], message: 'Invalid cursor' },
   ]);
 }
+
+/**
+ * Turns rows fetched with `limit + 1` into a page: the extra row only says there is more, and the last kept
+ * row's sort key becomes the cursor.
+ */
+export function keysetPage<R>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => [number, string | number],
+): { rows: R[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const last = rows.at(-1);
+  return { rows, nextCursor: more && last ? encodeCursor(keyOf(last)) : null };
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, LogRow, NewLogRow } from '../schema';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 
 export interface LogQuery {
   organizerId: string;
@@ -48,10 +48,7 @@ export class LogsRepo {
       .orderBy('id', 'desc')
       .limit(q.limit + 1)
       .execute();
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
-    const last = rows.at(-1);
-    return { rows, nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
+    return keysetPage(rows, q.limit, (r) => [r.created_at, r.id]);
   }
 
   async counts(organizerId: string, errorsSince: number): Promise<{ total: number; errorsSince: number }> {

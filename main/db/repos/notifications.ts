@@ -1,7 +1,7 @@
 // In-app notifications: newest first, keyset paging on (created_at, id), read state.
 import type { Kysely } from 'kysely';
 import type { Database, NotificationRow } from '../schema';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 
 export type NewNotificationRow = NotificationRow;
 
@@ -31,10 +31,7 @@ export class NotificationsRepo {
       .orderBy('id', 'desc')
       .limit(q.limit + 1)
       .execute();
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
-    const last = rows.at(-1);
-    return { rows, nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
+    return keysetPage(rows, q.limit, (r) => [r.created_at, r.id]);
   }
 
   /** Marks the given ids (or every unread one) read; returns how many changed. Already-read rows keep their time. */

@@ -2,7 +2,7 @@
 // webhook_attempts (every attempt). Enqueueing goes through main/webhooks/outbox.ts, inside the caller's transaction.
 import type { Kysely } from 'kysely';
 import type { Database, WebhookAttemptRow, WebhookDeliveryRow } from '../schema';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 
 export const MAX_EXCERPT_CHARS = 4096;
 export type NewWebhookDeliveryRow = WebhookDeliveryRow;
@@ -152,10 +152,7 @@ export class WebhookDeliveriesRepo {
       query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
-    const last = rows.at(-1);
-    return { rows, nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
+    return keysetPage(rows, q.limit, (r) => [r.created_at, r.id]);
   }
 
   /** The newest `perDelivery` attempts of each delivery, newest first. */
