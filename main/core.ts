@@ -16,7 +16,8 @@ import { AesGcmCipher } from './secrets/aes-gcm-cipher';
 import type { Cipher } from './secrets/cipher';
 import { Vault } from './secrets/vault';
 import type { WebhookLookup } from './webhooks/ssrf';
-import type { HttpRequest } from './webhooks/delivery';
+import type { EndpointDisabled, HttpRequest } from './webhooks/delivery';
+import { notifyWebhookDisabled } from './webhooks/disabled-notice';
 import type { AppInfo } from '../shared/domain';
 import { createServices, type Services } from './services';
 import type { AccountServices } from './services/accounts';
@@ -76,8 +77,11 @@ export interface CoreConfig {
     random?: () => number;
     startWorker?: boolean;
     concurrencyPerEndpoint?: number;
+    maxInFlight?: number;
     httpRequest?: HttpRequest;
     pollMs?: number;
+    /** Svix's rule: an endpoint failing every attempt this long is disabled (default 5 days). */
+    disableAfterMs?: number;
   };
 }
 
@@ -136,7 +140,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       onBookingChanged: (c: 'created' | 'rescheduled' | 'cancelled', b: { id: string }) => bookingHook.fn?.(c, b) ?? Promise.resolve(),
     };
     const { startWorker, ...delivery } = config.webhooks ?? {};
-    const services = createServices(ctx, { vault, webhooks: { lookup: config.webhookLookup }, delivery });
+    // Bound once the notification service exists (below): Junction disabled a webhook → tell the organizer.
+    const disabledHook: { fn?: (e: EndpointDisabled) => Promise<unknown> } = {};
+    const services = createServices(ctx, {
+      vault,
+      webhooks: { lookup: config.webhookLookup },
+      delivery: { ...delivery, onEndpointDisabled: (e) => disabledHook.fn?.(e) },
+    });
     deliveryHook.fn = () => services.webhookDelivery.wake();
     // Stopping waits for the attempts in flight (each bounded by its timeout); nothing keeps running.
     disposables.add(() => services.webhookDelivery.stop());
@@ -170,6 +180,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const fetchImpl = config.fetch ?? fetch;
     const providers = new ProviderConfigService(ctx, vault, config.env ?? process.env);
     const notifications = new NotificationService(ctx, services.logs, config.nativeNotifications ?? noopNotificationPort);
+    disabledHook.fn = (e) => notifyWebhookDisabled({ notify: (n) => notifications.notify(n), logs: services.logs }, e);
     const tokens = new TokenManager({ db, clock, vault, config: providers, notifications, logs: services.logs, pushes, fetch: fetchImpl });
     const breaker = new CircuitBreaker({ clock, ...config.breaker });
     const outlookAdapters = new Map<string, CalendarAdapter>();

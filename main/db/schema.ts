@@ -93,6 +93,11 @@ export interface WebhookIntegrationsTable {
   /** 2026-11-28-webhooks: the secret before the last rotation, still signing until previous_secret_expires_at. */
   previous_secret_key: Sealed | null;
   previous_secret_expires_at: number | null;
+  /** 2026-11-30-webhook-auto-disable: start of the current run of failed attempts; NULL after a success. */
+  failing_since: Generated<number | null>;
+  /** 2026-11-30-webhook-auto-disable: why Junction turned the webhook off (410, 5 days of failures); NULL otherwise. */
+  disabled_reason: Generated<string | null>;
+  disabled_at: Generated<number | null>;
   created_at: number;
   updated_at: number;
 }

@@ -5,6 +5,7 @@ import { createCore } from '../../main/core';
 import { ManualClock } from '../../main/lib/clock';
 import { tempDir } from '../support/temp';
 import { syncBench } from './sync-bench';
+import { webhookBench } from './webhook-bench';
 
 const ROWS = Number(process.env.BENCH_LOG_ROWS ?? 1_000_000);
 
@@ -92,3 +93,4 @@ async function main(): Promise<void> {
 
 await main();
 await syncBench();
+await webhookBench();

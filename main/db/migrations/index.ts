@@ -5,6 +5,7 @@ import * as accounts from './2026-11-26-accounts';
 import * as calendarSync from './2026-11-27-calendar-sync';
 import * as webhooks from './2026-11-28-webhooks';
 import * as webhookDeliveries from './2026-11-29-webhook-deliveries';
+import * as webhookAutoDisable from './2026-11-30-webhook-auto-disable';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-25-initial': initial,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-calendar-sync': calendarSync,
   '2026-11-28-webhooks': webhooks,
   '2026-11-29-webhook-deliveries': webhookDeliveries,
+  '2026-11-30-webhook-auto-disable': webhookAutoDisable,
 };

@@ -1,6 +1,7 @@
 // The durable webhook outbox and its delivery worker (issue 5 items 2, 4 and 6) against a REAL receiver on
 // 127.0.0.1, verified by an independent Standard Webhooks library. The worker is driven with runDue() and a
-// ManualClock: no real sleeps, compressed schedule.
+// ManualClock: no real sleeps, compressed schedule. The 10,000-event chaos test is chaos.test.ts; the 5-day rule
+// auto-disable.test.ts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
@@ -10,7 +11,6 @@ import type { Booking, Page, WebhookCreated, WebhookDeliveryView, WebhookSecretR
 import type { WebhookDeliveryPush } from '../../../shared/ipc/push';
 import { createCore, type Core } from '../../../main/core';
 import { ManualClock } from '../../../main/lib/clock';
-import { Outbox } from '../../../main/webhooks/outbox';
 import { call, makeCore, type TestCore } from '../../support/core';
 
 interface Received {
@@ -389,75 +389,134 @@ describe('webhook delivery', () => {
     expect((await deliveries({ status: 'delivered' })).items).toHaveLength(0);
   });
 
-  it('chaos: 1,000 events, ~30 % failures (500, timeouts, resets, 429), two crashes; max_retries 8 → every event delivered', async () => {
-    let seed = 20261129;
-    const rnd = (): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
-    const chaos = { ...opts, webhooks: { ...opts.webhooks, timeoutMs: 40, random: rnd } };
+  it('keeps the connection alive between attempts to the same checked address', async () => {
     await t.close();
-    t = await makeCore(chaos);
+    t = await makeCore({ ...opts, webhooks: { ...opts.webhooks, concurrencyPerEndpoint: 1 } });
     t.clock.set(Date.now());
-    await hook({ maxRetries: 8 });
-    const bodyOf = new Map<string, string>();
-    const ok = new Set<string>();
-    rx.decide = (r) => {
-      const id = String(r.headers['webhook-id']);
-      if (bodyOf.has(id)) expect(bodyOf.get(id)).toBe(r.body);
-      bodyOf.set(id, r.body);
-      const x = rnd();
-      if (x < 0.12) return { status: 500 };
-      if (x < 0.16) return 'hang';
-      if (x < 0.22) return 'reset';
-      if (x < 0.3) return { status: 429, headers: { 'retry-after': '1' } };
-      ok.add(id);
-      return { status: 200 };
-    };
-    const org = (await t.core.db.selectFrom('organizers').select('id').executeTakeFirstOrThrow()).id;
-    const ids: string[] = [];
-    await t.core.db.transaction().execute(async (trx) => {
-      const outbox = new Outbox(trx);
-      for (let i = 0; i < 1000; i++) ids.push(...(await outbox.enqueue(org, 'booking_created', { i }, t.clock.now())));
+    let connections = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
     });
-    expect(ids).toHaveLength(1000);
-
-    let core = t.core;
-    let stranded = 0;
-    const extra: Core[] = [];
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      for (let round = 0; round < 60; round++) {
-        if (round === 1 || round === 3) {
-          // Crash mid-run: the database goes away while attempts are in flight; leased rows stay 'delivering'.
-          const before = rx.received.length;
-          const inflight = core.services.webhookDelivery.runDue().catch(() => 0);
-          for (let w = 0; w < 1000 && rx.received.length < before + 5; w++) await new Promise((r) => setTimeout(r, 2));
-          await core.dispose();
-          await inflight;
-          core = await createCore({ dataDir: t.dataDir, clock: t.clock, ...chaos });
-          extra.push(core);
-          stranded += (await core.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'delivering').execute()).length;
-          t.clock.advance(61_000); // past every lease
-        }
-        await core.services.webhookDelivery.runDue();
-        t.clock.advance(10_000);
-        const open = await core.db
-          .selectFrom('webhook_deliveries')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('status', '!=', 'delivered')
-          .executeTakeFirstOrThrow();
-        if (Number(open.n) === 0 && round > 3) break;
-      }
-      const rows = await core.db.selectFrom('webhook_deliveries').select(['id', 'status']).execute();
-      expect(rows.filter((r) => r.status !== 'delivered')).toEqual([]);
-      expect([...ok].filter((id) => !ids.includes(id))).toEqual([]);
-      expect(ok.size).toBe(1000);
-      // Every request carried a known webhook-id; repeats are only repeats of the same id (and the same body).
-      expect(new Set(rx.received.map((r) => String(r.headers['webhook-id']))).size).toBe(1000);
-      expect(rx.received.length).toBeGreaterThan(1000);
-      expect(stranded).toBeGreaterThan(0); // the crashes really left leased rows behind
+      await hook({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+      for (let i = 0; i < 5; i++) await book();
+      await run();
+      expect((await deliveries({ status: 'delivered' })).items).toHaveLength(5);
+      expect(connections).toBe(1);
     } finally {
-      for (const c of extra) await c.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-  }, 60_000);
+  });
+
+  it('a kept-alive connection is never reused for a different checked address (DNS rebinding)', async () => {
+    let resolveTo = '127.0.0.1';
+    await t.close();
+    t = await makeCore({
+      ...opts,
+      webhooks: { ...opts.webhooks, concurrencyPerEndpoint: 1 },
+      webhookLookup: async () => [{ address: resolveTo, family: 4 }],
+    });
+    t.clock.set(Date.now());
+    const seenAt: string[] = [];
+    const server = http.createServer((req, res) => {
+      seenAt.push(req.socket.localAddress ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    try {
+      await hook({ url: `http://hooks.example.test:${(server.address() as AddressInfo).port}/hook` });
+      await book();
+      await run();
+      resolveTo = '127.0.0.2'; // the name now points elsewhere (still local, and allowed here)
+      await book();
+      await run();
+      expect(seenAt.map((a) => a.replace(/^::ffff:/, ''))).toEqual(['127.0.0.1', '127.0.0.2']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('a slow endpoint does not hold up another one: its retries go out while the slow attempt is still waiting', async () => {
+    await t.close();
+    t = await makeCore({ ...opts, webhooks: { ...opts.webhooks, timeoutMs: 5_000, pollMs: 10, concurrencyPerEndpoint: 1 } });
+    t.clock.set(Date.now());
+    const slow = new Receiver();
+    await slow.start();
+    try {
+      const hung = new Promise<void>((resolve) => {
+        slow.decide = () => {
+          resolve();
+          return 'hang';
+        };
+      });
+      await hook();
+      await hook({ url: slow.url });
+      rx.replies.push({ status: 500 });
+      const second = new Promise<void>((resolve) => {
+        rx.decide = () => {
+          if (rx.received.length === 2) resolve();
+          return rx.replies.shift() ?? { status: 200 };
+        };
+      });
+      const retrying = new Promise<void>((resolve) => {
+        t.core.pushes.subscribe((name, p) => {
+          if (name === 'webhook:delivery' && (p as WebhookDeliveryPush).status === 'retrying') resolve();
+        });
+      });
+      await book();
+      const running = run();
+      await hung;
+      await retrying;
+      t.clock.advance(1_000); // the fast endpoint's retry is due; the slow attempt has 5 s to go
+      await second;
+      const slowRow = await t.core.db
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_integrations as w', 'w.id', 'd.webhook_id')
+        .select(['d.status', 'd.attempts'])
+        .where('w.webhook_url', '=', slow.url)
+        .executeTakeFirstOrThrow();
+      expect(slowRow).toEqual({ status: 'delivering', attempts: 0 });
+      await slow.stop(); // ends the hanging attempt
+      await running;
+      const fast = (await deliveries()).items.find((d) => d.attempts === 2)!;
+      expect(fast.status).toBe('delivered');
+    } finally {
+      await slow.stop().catch(() => undefined);
+    }
+  });
+
+  it('a clean stop lets the attempt in flight finish and releases the rows it had claimed but not sent', async () => {
+    await t.close();
+    t = await makeCore({ ...opts, webhooks: { ...opts.webhooks, concurrencyPerEndpoint: 1 } });
+    t.clock.set(Date.now());
+    await hook();
+    await book();
+    await book();
+    await book();
+    const arrived = new Promise<void>((resolve) => {
+      rx.decide = () => {
+        resolve();
+        return 'hang';
+      };
+    });
+    const running = t.core.services.webhookDelivery.runDue();
+    await arrived;
+    expect(await t.core.db.selectFrom('webhook_deliveries').select('status').where('status', '=', 'delivering').execute()).toHaveLength(3);
+    await t.core.services.webhookDelivery.stop();
+    expect(await running).toBe(1);
+    expect(rx.received).toHaveLength(1);
+    const rows = (await deliveries()).items;
+    // The one attempted timed out and was recorded; the two others are pending again (no lease to wait out).
+    expect(rows.map((d) => d.status).sort()).toEqual(['pending', 'pending', 'pending']);
+    expect(rows.filter((d) => d.attempts === 1)).toHaveLength(1);
+    expect(rows.find((d) => d.attempts === 1)!.attemptLog[0]!.error).toMatch(/Timed out/);
+    const leased = await t.core.db.selectFrom('webhook_deliveries').select('lease_until').where('lease_until', 'is not', null).execute();
+    expect(leased).toEqual([]);
+  });
 });
