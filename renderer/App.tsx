@@ -28,12 +28,10 @@ function usePushNotices() {
   useEffect(
     () =>
       onPush('integration:changed', (p) => {
-        const what =
-          p.integrationType === 'webhook'
-            ? 'A webhook'
-            : p.provider
-              ? PROVIDER_LABEL[p.provider]
-              : `A ${p.integrationType} integration`;
+        // Webhook pages confirm their own saves; a webhook turned off by Junction (410, 5 days failing) arrives
+        // as a notification with what to do, so a second generic toast would only repeat it.
+        if (p.integrationType === 'webhook') return;
+        const what = p.provider ? PROVIDER_LABEL[p.provider] : `A ${p.integrationType} integration`;
         toast(`${what} was ${CHANGE_WORD[p.change]}.`, p.change === 'disconnected' ? 'danger' : 'info');
       }),
     [],

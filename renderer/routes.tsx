@@ -1,12 +1,12 @@
 // Every renderer route of DESIGN.md §8, history routing.
-import type { ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, isRouteErrorResponse, useRouteError, type RouteObject } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { Button } from './components/Button';
-import { ErrorState } from './components/States';
+import { ErrorState, LoadingState } from './components/States';
 import { BlockedTimesPage } from './pages/blocks/BlockedTimesPage';
 import { BookingsPage } from './pages/bookings/BookingsPage';
-import { CalendarsPage, VideoPage, WebhooksPage } from './pages/integrations/IntegrationLists';
+import { CalendarsPage, VideoPage } from './pages/integrations/IntegrationLists';
 import { LogsPage } from './pages/logs/LogsPage';
 import { ConnectAnyPage, ConnectCalendarPage, ConnectVideoPage, ConnectWizardPage } from './pages/connect/ConnectPages';
 import { CallbackPage } from './pages/connect/OAuthCallback';
@@ -18,11 +18,25 @@ import {
   NotFoundPage,
   VideoDetailPage,
   VideoSettingsPage,
-  WebhookDetailPage,
 } from './pages/NotBuiltPages';
 import { OverviewPage } from './pages/overview/OverviewPage';
 import { ProvidersSettingsPage } from './pages/settings/ProvidersPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+
+// The webhook pages load on first visit: they carry the zod schemas their form validates with (as main does),
+// which the other pages do not need.
+const LazyWebhooksPage = lazy(() => import('./pages/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const LazyWebhookDetailPage = lazy(() => import('./pages/webhooks/WebhookDetailPage').then((m) => ({ default: m.WebhookDetailPage })));
+const WebhooksPage = () => (
+  <Suspense fallback={<LoadingState label="Loading webhooks…" />}>
+    <LazyWebhooksPage />
+  </Suspense>
+);
+const WebhookDetailPage = () => (
+  <Suspense fallback={<LoadingState label="Loading the webhook…" />}>
+    <LazyWebhookDetailPage />
+  </Suspense>
+);
 
 function RouteError() {
   const err = useRouteError();

@@ -169,6 +169,37 @@ export interface WebhookView {
   /** `whsec_…abcd`: the last four characters only. The secret itself is shown once, then on explicit reveal. */
   secretMasked: string;
   createdAt: number;
+  /** Delivery figures (webhooks:list and webhooks:get); absent where a view is built without them. */
+  stats?: WebhookStats;
+  /** Why the webhook is disabled when Junction disabled it (e.g. the endpoint answered 410 Gone); null otherwise. */
+  disabledReason?: string | null;
+}
+
+/** How many days of deliveries the delivered / failed / pending counts and the success rate cover. */
+export const WEBHOOK_STATS_WINDOW_DAYS = 7;
+
+/** The last attempt Junction made to an endpoint (any age): when, and how it went. */
+export interface WebhookLastDelivery {
+  at: number;
+  deliveryId: string;
+  eventType: string;
+  /** The delivery's status now ('pending' = a retry is scheduled). */
+  status: WebhookDeliveryStatus;
+  /** That attempt's HTTP status, null when no answer came (refused, timed out, blocked). */
+  statusCode: number | null;
+  error: string | null;
+}
+
+export interface WebhookStats {
+  /** The counts cover deliveries created in the last `windowDays` days. */
+  windowDays: number;
+  delivered: number;
+  failed: number;
+  /** Waiting for an attempt or being attempted now. */
+  pending: number;
+  /** delivered / (delivered + failed) in the window, 0..1; null when nothing finished in it. */
+  successRate: number | null;
+  lastDelivery: WebhookLastDelivery | null;
 }
 
 export interface WebhookCreated {

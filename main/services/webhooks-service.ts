@@ -1,9 +1,10 @@
 // Webhook management (issue 5 item 1): create, read, update, delete, secret rotation and explicit reveal.
 // Secrets are stored sealed by the vault, shown once on creation, masked in every view, never logged.
 import { randomUUID } from 'node:crypto';
-import type { WebhookCreated, WebhookSecretRotated, WebhookView } from '../../shared/domain';
+import { WEBHOOK_STATS_WINDOW_DAYS, type WebhookCreated, type WebhookSecretRotated, type WebhookStats, type WebhookView } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import type { ChannelParsed } from '../../shared/ipc/contract';
+import { WebhookStatsRepo, type WebhookStatsRow } from '../db/repos/webhook-stats';
 import { WebhooksRepo } from '../db/repos/webhooks';
 import type { WebhookIntegrationRow } from '../db/schema';
 import type { Vault } from '../secrets/vault';
@@ -18,6 +19,7 @@ export interface WebhooksServiceOptions {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const SECRET_PREFIX = 'whsec_';
 
 /** `whsec_…abcd`: enough to tell secrets apart, nothing to sign with. */
@@ -27,6 +29,7 @@ export function maskWebhookSecret(secret: string): string {
 
 export class WebhooksService {
   readonly #repo: WebhooksRepo;
+  readonly #stats: WebhookStatsRepo;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -34,14 +37,18 @@ export class WebhooksService {
     private readonly options: WebhooksServiceOptions = {},
   ) {
     this.#repo = new WebhooksRepo(ctx.db);
+    this.#stats = new WebhookStatsRepo(ctx.db);
   }
 
+  /** Every webhook with its delivery figures (two queries whatever the number of webhooks). */
   async list(): Promise<WebhookView[]> {
-    return (await this.#repo.list(this.ctx.organizerId)).map((r) => this.#view(r));
+    const rows = await this.#repo.list(this.ctx.organizerId);
+    const stats = await this.#stats.forOrganizer(this.ctx.organizerId, this.#statsSince());
+    return rows.map((r) => this.#withStats(r, stats.get(r.id)));
   }
 
   async get({ id }: ChannelParsed<'webhooks:get'>): Promise<WebhookView> {
-    return this.#view(await this.#require(id));
+    return this.#viewWithStats(await this.#require(id));
   }
 
   async create(input: ChannelParsed<'webhooks:create'>): Promise<WebhookCreated> {
@@ -66,7 +73,7 @@ export class WebhooksService {
       updated_at: now,
     });
     this.#changed(row.id, 'created');
-    return { webhook: this.#view(row), secret };
+    return { webhook: this.#withStats(row, undefined), secret };
   }
 
   async update(input: ChannelParsed<'webhooks:update'>): Promise<WebhookView> {
@@ -84,7 +91,7 @@ export class WebhooksService {
       updated_at: this.ctx.clock.now(),
     });
     this.#changed(input.id, 'updated');
-    return this.#view(await this.#require(input.id));
+    return this.#viewWithStats(await this.#require(input.id));
   }
 
   async delete({ id }: ChannelParsed<'webhooks:delete'>): Promise<{ id: string }> {
@@ -143,7 +150,37 @@ export class WebhooksService {
     return toWebhookView(row, masked);
   }
 
+  #statsSince(): number {
+    return this.ctx.clock.now() - WEBHOOK_STATS_WINDOW_DAYS * DAY_MS;
+  }
+
+  async #viewWithStats(row: WebhookIntegrationRow): Promise<WebhookView> {
+    const stats = await this.#stats.forOrganizer(this.ctx.organizerId, this.#statsSince(), row.id);
+    return this.#withStats(row, stats.get(row.id));
+  }
+
+  /** The view plus its figures; `s` undefined = no deliveries yet. */
+  #withStats(row: WebhookIntegrationRow, s: WebhookStatsRow | undefined): WebhookView {
+    const delivered = s?.delivered ?? 0;
+    const failed = s?.failed ?? 0;
+    const last = s?.last ?? null;
+    const stats: WebhookStats = {
+      windowDays: WEBHOOK_STATS_WINDOW_DAYS,
+      delivered,
+      failed,
+      pending: s?.pending ?? 0,
+      successRate: delivered + failed === 0 ? null : delivered / (delivered + failed),
+      lastDelivery: last,
+    };
+    return { ...this.#view(row), stats, disabledReason: disabledReason(row) };
+  }
+
   #changed(id: string, change: 'created' | 'updated' | 'deleted'): void {
     this.ctx.pushes.emit('integration:changed', { integrationType: 'webhook', id, provider: null, change });
   }
+}
+
+/** Why Junction turned the webhook off (410 Gone, or 5 days of failures): stored by the delivery worker, cleared on re-enable. */
+function disabledReason(row: WebhookIntegrationRow): string | null {
+  return row.is_active === 1 ? null : row.disabled_reason;
 }

@@ -51,11 +51,6 @@ export const VideoSettingsPage = () => (
     It will hold meeting defaults (waiting room, recording, join before host), automatic links, a test meeting and disconnect.
   </NotBuiltPage>
 );
-export const WebhookDetailPage = () => (
-  <NotBuiltPage title="Webhook" feature="The webhook page">
-    It will show the endpoint, its events, secret rotation, test sends and the delivery history with redelivery. <IdNote />
-  </NotBuiltPage>
-);
 
 export function NotFoundPage() {
   useDocumentTitle('Not found');

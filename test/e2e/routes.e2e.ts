@@ -27,7 +27,7 @@ const ROUTES: Array<[path: string, h1: string, text: string]> = [
   [`/integrations/video/${id}`, 'Video integration', 'Not built yet'],
   [`/integrations/video/${id}/settings`, 'Video settings', 'Not built yet'],
   ['/integrations/webhooks', 'Webhooks', 'No webhooks yet'],
-  [`/integrations/webhooks/${id}`, 'Webhook', 'Not built yet'],
+  [`/integrations/webhooks/${id}`, 'Webhook', 'This webhook no longer exists'],
   ['/integrations/connect', 'Connect an account', 'What do you want to connect?'],
   ['/integrations/connect/google', 'Connect Google', 'Google Meet'],
   ['/integrations/connect/calendar/outlook', 'Connect Outlook', 'What Junction asks Microsoft for'],

@@ -1,8 +1,8 @@
 // Calendars and Video: connected accounts with their status, Connect / Reconnect / Disconnect, kept live by
-// `integration:changed`. Webhooks: the stored list (creating them arrives later).
+// `integration:changed`. (Webhooks have their own pages in ../webhooks.)
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { CALENDAR_PROVIDERS, VIDEO_PROVIDERS, type CalendarIntegrationView, type DisconnectResult, type VideoIntegrationView, type WebhookView } from '../../../shared/domain';
+import { CALENDAR_PROVIDERS, VIDEO_PROVIDERS, type CalendarIntegrationView, type DisconnectResult, type VideoIntegrationView } from '../../../shared/domain';
 import type { IntegrationChanged } from '../../../shared/ipc/push';
 import { errorMessage } from '../../api/client';
 import { Badge } from '../../components/Badge';
@@ -375,38 +375,6 @@ export function VideoPage() {
         )}
       </section>
       <DisconnectDialog row={disconnecting} kind="video" onClose={() => setDisconnecting(null)} />
-    </>
-  );
-}
-
-export function WebhooksPage() {
-  useDocumentTitle('Webhooks');
-  const { webhooks, loadWebhooks } = useIntegrations();
-  const columns: Column<WebhookView>[] = [
-    { key: 'name', header: 'Name', render: (w) => <span className="strong">{w.name}</span> },
-    { key: 'url', header: 'URL', className: 'col-url', render: (w) => <code>{w.webhookUrl}</code> },
-    { key: 'events', header: 'Events', render: (w) => w.events.join(', ') || <span className="muted">None</span> },
-    { key: 'retries', header: 'Retries', render: (w) => (w.retryFailed ? `Up to ${w.maxRetries}` : 'Off') },
-    { key: 'status', header: 'Status', render: (w) => (w.isActive ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Paused</Badge>) },
-  ];
-  useEffect(() => {
-    void loadWebhooks();
-  }, [loadWebhooks]);
-  return (
-    <>
-      <PageHeader title="Webhooks" description="Signed HTTP notifications to your own endpoints when bookings change." />
-      <p className="notice" role="note">
-        Creating, testing and redelivering webhooks arrives in a later release. This list shows what is stored now.
-      </p>
-      {webhooks.status === 'idle' || webhooks.status === 'loading' ? (
-        <LoadingState label="Loading webhooks…" />
-      ) : webhooks.status === 'error' ? (
-        <ErrorState title="Webhooks could not be loaded" message={webhooks.error ?? 'Unknown error'} onRetry={() => void loadWebhooks()} />
-      ) : webhooks.items.length === 0 ? (
-        <EmptyState title="No webhooks yet">Adding webhooks arrives in a later release.</EmptyState>
-      ) : (
-        <Table caption="Webhooks" columns={columns} rows={webhooks.items} rowKey={(w) => w.id} />
-      )}
     </>
   );
 }
