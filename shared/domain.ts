@@ -45,6 +45,8 @@ export interface Booking {
   timeZone: string;
   status: BookingStatus;
   notes: string | null;
+  /** The reason given to bookings:cancel; null unless cancelled with one. */
+  cancelReason: string | null;
   meetingLink: string | null;
   meetingProvider: VideoProvider | null;
   createdAt: number;

@@ -42,6 +42,7 @@ export const toBooking = (r: BookingRow): Booking => ({
   timeZone: r.time_zone,
   status: r.status,
   notes: r.notes,
+  cancelReason: r.cancel_reason,
   meetingLink: r.meeting_link,
   meetingProvider: r.meeting_provider,
   createdAt: r.created_at,

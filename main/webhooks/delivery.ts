@@ -43,6 +43,8 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000;
 const JITTER = 0.1;
 const SLOW_DOWN = new Set([429, 502, 503, 504]);
+/** A Retry-After longer than this is read as this: a receiver's typo (or a year) must not park a delivery forever. */
+export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 /** Outcomes written per transaction at most. */
 const WRITE_BATCH = 256;
 /** Rows leased per claim at most. */
@@ -569,7 +571,7 @@ export class WebhookDeliveryWorker {
       } else if (hook.retry_failed === 1 && tries <= hook.max_retries) {
         const wait =
           code !== null && SLOW_DOWN.has(code) && out.retryAfterMs !== null
-            ? Math.max(out.retryAfterMs, this.#delay(tries))
+            ? Math.max(Math.min(out.retryAfterMs, MAX_RETRY_AFTER_MS), this.#delay(tries))
             : this.#delay(tries);
         patches.push({ ...base, status: 'pending', nextAttemptAt: at + wait, lastError });
         status = 'retrying';

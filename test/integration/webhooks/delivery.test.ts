@@ -249,6 +249,16 @@ describe('webhook delivery', () => {
     expect((await deliveries()).items[0]!.status).toBe('delivered');
   });
 
+  it('a Retry-After beyond 24 hours is capped at 24 hours', async () => {
+    await hook();
+    rx.replies.push({ status: 503, headers: { 'retry-after': String(365 * 86_400) } });
+    await book();
+    await run();
+    const [d] = (await deliveries()).items;
+    expect(d!.status).toBe('pending');
+    expect(d!.nextAttemptAt).toBe(t.clock.now() + 24 * 3_600_000);
+  });
+
   it('a 3xx is a failure and the redirect is not followed', async () => {
     await hook({ maxRetries: 0 });
     rx.replies.push({ status: 302, headers: { location: rx.url + '/elsewhere' } });

@@ -142,7 +142,7 @@ describe('docs/webhooks.md, its schema and its receiver example', () => {
     expect(resched!.data.old).toEqual({ startUtc: moved.startUtc, endUtc: moved.endUtc, timeZone: 'Europe/Paris' });
     expect(resched!.data.new).toEqual({ startUtc: moved.startUtc + HOUR, endUtc: moved.endUtc + HOUR, timeZone: 'America/New_York' });
     expect(resched!.data.booking).toMatchObject({ id: moved.id, ...resched!.data.new, status: 'scheduled', notes: 'Spring course' });
-    expect((of('booking_cancelled')[0]!.data as { booking: Booking }).booking).toMatchObject({ id: cancelled.id, status: 'cancelled' });
+    expect((of('booking_cancelled')[0]!.data as { booking: Booking }).booking).toMatchObject({ id: cancelled.id, status: 'cancelled', cancelReason: 'ill' });
     expect((of('booking_completed')[0]!.data as { booking: Booking }).booking).toMatchObject({ id: completed.id, status: 'completed' });
     const [note] = of('notification_sent') as { timestamp: string; data: { notification: Record<string, unknown> } }[];
     expect(note!.data.notification).toMatchObject({ kind: 'integration_disconnected', severity: 'error', readAt: null, createdAt: Date.parse(note!.timestamp) });
@@ -251,7 +251,7 @@ describe('docs/webhooks.md, its schema and its receiver example', () => {
     expect(schemaErrors(variant((p) => (p.version = 2)))).not.toBeNull();
     expect(schemaErrors(variant((p) => (p.type = 'booking_deleted')))).not.toBeNull();
     expect(schemaErrors(variant((p) => (p.data.booking.status = 'cancelled')))).not.toBeNull();
-    expect(schemaErrors(variant((p) => (p.data.booking.cancelReason = 'ill')))).not.toBeNull();
+    expect(schemaErrors(variant((p) => (p.data.booking.cancelledBy = 'attendee')))).not.toBeNull();
     expect(schemaErrors(variant((p) => delete p.data.booking.notes))).not.toBeNull();
     expect(schemaErrors(variant((p) => (p.data.booking.startUtc = '2026-01-06T09:00:00Z')))).not.toBeNull();
   });
