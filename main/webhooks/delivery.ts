@@ -602,7 +602,7 @@ export class WebhookDeliveryWorker {
 
   // ---- channels
 
-  async list(q: { webhookId?: string | undefined; status?: WebhookDeliveryRow['status'] | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<Page<WebhookDeliveryView>> {
+  async list(q: { webhookId?: string | undefined; status?: WebhookDeliveryRow['status'] | undefined; eventType?: string | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<Page<WebhookDeliveryView>> {
     const { rows, nextCursor } = await this.#outbox.list({ ...q, organizerId: this.#o.organizerId, limit: q.limit ?? 50 });
     const attempts = await this.#outbox.attemptsFor(rows.map((r) => r.id), 20);
     return { items: rows.map((r) => toDeliveryView(r, attempts.get(r.id) ?? [])), nextCursor };

@@ -80,9 +80,12 @@ export function updateInputOf(w: WebhookView, patch: Partial<WebhookUpdateInput>
 // ---------- the delivery log of one webhook ----------
 
 export type DeliveryStatusFilter = WebhookDeliveryStatus | 'all';
+/** One of the webhook events, or 'all'. */
+export type DeliveryEventFilter = string;
 export interface DeliveryFilter {
   webhookId: string;
   status: DeliveryStatusFilter;
+  eventType: DeliveryEventFilter;
 }
 const REDELIVER_BATCH = 100; // webhooks:redeliver takes at most 100 ids at once
 const MAX_LIMIT = 500; // the channel's largest page
@@ -91,6 +94,7 @@ interface DeliveriesState extends PagedList<WebhookDeliveryView, DeliveryFilter>
   /** Shows the log of `webhookId` (keeping the status filter when it is the same webhook). */
   open: (webhookId: string) => void;
   setStatus: (status: DeliveryStatusFilter) => void;
+  setEventType: (eventType: DeliveryEventFilter) => void;
   /** Re-reads every row held (one request up to 500 rows), so live changes show where the rows are. */
   refresh: () => Promise<void>;
   /** Queues deliveries again (same webhook-id); returns how many were queued. */
@@ -100,13 +104,19 @@ interface DeliveriesState extends PagedList<WebhookDeliveryView, DeliveryFilter>
 }
 
 const fetchDeliveries = (f: DeliveryFilter, cursor?: string, limit: number = PAGE_SIZE) =>
-  call('webhooks:deliveries', { webhookId: f.webhookId, limit, ...(f.status === 'all' ? {} : { status: f.status }), ...(cursor ? { cursor } : {}) });
+  call('webhooks:deliveries', {
+    webhookId: f.webhookId,
+    limit,
+    ...(f.status === 'all' ? {} : { status: f.status }),
+    ...(f.eventType === 'all' ? {} : { eventType: f.eventType as NonNullable<ChannelInput<'webhooks:deliveries'>['eventType']> }),
+    ...(cursor ? { cursor } : {}),
+  });
 
 export const useDeliveries = create<DeliveriesState>()((set, get) => {
   let refreshSeq = 0;
   return {
     ...pagedList<WebhookDeliveryView, DeliveryFilter>(set, get, {
-      filter: { webhookId: '', status: 'all' },
+      filter: { webhookId: '', status: 'all', eventType: 'all' },
       fetchPage: (filter, cursor) => fetchDeliveries(filter, cursor),
     }),
     open: (webhookId) => {
@@ -115,11 +125,15 @@ export const useDeliveries = create<DeliveriesState>()((set, get) => {
         void get().load();
         return;
       }
-      get().setFilter({ webhookId, status: 'all' });
+      get().setFilter({ webhookId, status: 'all', eventType: 'all' });
     },
     setStatus: (status) => {
       const f = get().filter;
       if (f.status !== status) get().setFilter({ ...f, status });
+    },
+    setEventType: (eventType) => {
+      const f = get().filter;
+      if (f.eventType !== eventType) get().setFilter({ ...f, eventType });
     },
     refresh: async () => {
       const { filter, items, status } = get();
@@ -148,7 +162,7 @@ export const useDeliveries = create<DeliveriesState>()((set, get) => {
       let cursor: string | undefined;
       // Keyset pages of failed rows: redelivered rows leave the filter, the cursor stays valid.
       for (let page = 0; page < 1000; page++) {
-        const res = await fetchDeliveries({ webhookId, status: 'failed' }, cursor, REDELIVER_BATCH);
+        const res = await fetchDeliveries({ webhookId, status: 'failed', eventType: 'all' }, cursor, REDELIVER_BATCH);
         if (res.items.length > 0) queued += (await call('webhooks:redeliver', { ids: res.items.map((d) => d.id) })).queued;
         if (!res.nextCursor) break;
         cursor = res.nextCursor;

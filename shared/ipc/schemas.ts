@@ -396,6 +396,8 @@ export const webhooksDeliveries = z
   .object({
     webhookId: id.optional(),
     status: z.enum(['pending', 'delivering', 'delivered', 'failed']).optional(),
+    /** One event type, or the test send's. */
+    eventType: z.enum([...WEBHOOK_EVENTS, 'webhook_test'], { error: `Unknown event. Choose from: ${WEBHOOK_EVENTS.join(', ')}.` }).optional(),
     cursor: cursor.optional(),
     limit: limit.optional(),
   })

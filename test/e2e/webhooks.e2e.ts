@@ -339,6 +339,12 @@ describe('webhook pages', () => {
     expect(await row.textContent()).toContain('HTTP 500');
     await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
     await row.getByText('Failed', { exact: true }).waitFor();
+    // The event filter: this webhook only gets booking_created, so "Booking cancelled" is empty and says so.
+    await page.getByRole('combobox', { name: 'Event' }).selectOption('booking_cancelled');
+    await page.getByText('No failed deliveries for “Booking cancelled”').waitFor();
+    await shoot('detail-filter-empty');
+    await page.getByRole('combobox', { name: 'Event' }).selectOption('booking_created');
+    await row.getByText('Failed', { exact: true }).waitFor();
     await row.getByRole('button', { name: /^Show attempts of delivery/ }).click();
     await page.getByText('receiver exploded: database locked').waitFor();
     await shoot('detail-failed');

@@ -183,6 +183,7 @@ export class WebhookDeliveriesRepo {
     organizerId: string;
     webhookId?: string | undefined;
     status?: WebhookDeliveryRow['status'] | undefined;
+    eventType?: string | undefined;
     cursor?: string | undefined;
     limit: number;
   }): Promise<{ rows: WebhookDeliveryRow[]; nextCursor: string | null }> {
@@ -192,6 +193,7 @@ export class WebhookDeliveriesRepo {
       .where('webhook_id', 'in', this.db.selectFrom('webhook_integrations').select('id').where('organizer_id', '=', q.organizerId));
     if (q.webhookId) query = query.where('webhook_id', '=', q.webhookId);
     if (q.status) query = query.where('status', '=', q.status);
+    if (q.eventType) query = query.where('event_type', '=', q.eventType);
     if (q.cursor) {
       const [at, id] = decodeCursor<string>(q.cursor, 'string');
       query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));

@@ -9,10 +9,15 @@ import { Button } from '../../components/Button';
 import { Select } from '../../components/Field';
 import { LoadMore } from '../../components/LoadMore';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States';
-import { eventLabel } from '../../components/WebhookForm';
+import { EVENT_LABEL, eventLabel } from '../../components/WebhookForm';
 import { formatDateTime, relativeTime } from '../../lib/time';
 import { toast } from '../../stores/toasts';
 import { useDeliveries, type DeliveryStatusFilter } from '../../stores/webhooks';
+
+const EVENT_OPTIONS: { value: string; label: string }[] = [
+  { value: 'all', label: 'All events' },
+  ...Object.entries(EVENT_LABEL).map(([value, label]) => ({ value, label })),
+];
 import { DeliveryStatusBadge, deliveryStatusLabel, outcomeLabel } from './parts';
 
 const STATUS_OPTIONS: { value: DeliveryStatusFilter; label: string }[] = [
@@ -108,7 +113,7 @@ function Attempts({ d, zone, id }: { d: WebhookDeliveryView; zone: string; id: s
 }
 
 export function DeliveryLog({ webhook, zone }: { webhook: WebhookView; zone: string }) {
-  const { items, nextCursor, status, error, loadingMore, moreError, filter, open, setStatus, load, loadMore, redeliver, redeliverAllFailed } = useDeliveries();
+  const { items, nextCursor, status, error, loadingMore, moreError, filter, open, setStatus, setEventType, load, loadMore, redeliver, redeliverAllFailed } = useDeliveries();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState<string | null>(null);
@@ -148,10 +153,16 @@ export function DeliveryLog({ webhook, zone }: { webhook: WebhookView; zone: str
   else if (status === 'error') body = <ErrorState title="Deliveries could not be loaded" message={error ?? 'Unknown error'} onRetry={() => void load()} />;
   else if (rows.length === 0)
     body = (
-      <EmptyState title={filter.status === 'all' ? 'No deliveries yet' : `No ${FILTER_NOUN[filter.status]}`}>
-        {filter.status === 'all'
+      <EmptyState
+        title={
+          filter.status === 'all' && filter.eventType === 'all'
+            ? 'No deliveries yet'
+            : `No ${FILTER_NOUN[filter.status]}${filter.eventType === 'all' ? '' : ` for “${eventLabel(filter.eventType)}”`}`
+        }
+      >
+        {filter.status === 'all' && filter.eventType === 'all'
           ? `Each event this webhook subscribes to becomes a delivery here, with every attempt. Create a booking to see one${webhook.isActive ? '' : ' (once the webhook is on)'}.`
-          : 'Choose another status to see the rest.'}
+          : 'Choose another status or event to see the rest.'}
       </EmptyState>
     );
   else
@@ -287,6 +298,7 @@ export function DeliveryLog({ webhook, zone }: { webhook: WebhookView; zone: str
       </div>
       <div className="toolbar wh-log-toolbar">
         <Select label="Status" value={filter.status} onValueChange={(v) => setStatus(v as DeliveryStatusFilter)} options={STATUS_OPTIONS} fieldClassName="field-inline" />
+        <Select label="Event" value={filter.eventType} onValueChange={setEventType} options={EVENT_OPTIONS} fieldClassName="field-inline" />
         <div className="wh-toolbar-actions">
           <Button
             onClick={() => void run('selected', () => redeliver(chosen.map((d) => d.id)), 'Nothing was queued')}

@@ -249,6 +249,19 @@ describe('webhook delivery', () => {
     expect((await deliveries()).items[0]!.status).toBe('delivered');
   });
 
+  it('the delivery log filters by event type; an unknown event is refused', async () => {
+    await hook({ events: ['booking_created', 'booking_cancelled'] });
+    const b = await book();
+    await book();
+    await call(t.core, 'bookings:cancel', { id: b.id });
+    await run();
+    expect((await deliveries()).items).toHaveLength(3);
+    expect((await deliveries({ eventType: 'booking_cancelled' })).items.map((d) => d.eventType)).toEqual(['booking_cancelled']);
+    expect((await deliveries({ eventType: 'booking_created' })).items).toHaveLength(2);
+    const bad = await t.core.router.invoke('webhooks:deliveries', { eventType: 'booking_deleted' });
+    expect(bad.ok ? null : bad.error.code).toBe('VALIDATION');
+  });
+
   it('a Retry-After beyond 24 hours is capped at 24 hours', async () => {
     await hook();
     rx.replies.push({ status: 503, headers: { 'retry-after': String(365 * 86_400) } });
