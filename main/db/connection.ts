@@ -22,6 +22,18 @@ export interface OpenedDatabase {
   sqlite: SqliteDatabase.Database;
 }
 
+/** The better-sqlite3 handle behind each Kysely opened here (WeakMap: no lifetime of its own). */
+const handles = new WeakMap<Kysely<Database>, SqliteDatabase.Database>();
+
+/**
+ * The raw better-sqlite3 handle behind a Kysely opened by openDatabase, for repositories (main/db/** only) whose
+ * hot paths run prepared statements; null for any other Kysely. It is the same single connection, so such a
+ * statement joins whatever transaction kysely has open on it: run them only inside a transaction of your own.
+ */
+export function sqliteHandle(db: Kysely<Database>): SqliteDatabase.Database | null {
+  return handles.get(db) ?? null;
+}
+
 export function openDatabase(file: string): OpenedDatabase {
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
@@ -29,5 +41,6 @@ export function openDatabase(file: string): OpenedDatabase {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new JunctionSqliteDialect({ database: sqlite }) });
+  handles.set(db, sqlite);
   return { db, sqlite };
 }

@@ -2,9 +2,11 @@
 // adapter and reconcile each page into blocked_times in ONE transaction; the cursor is saved only with the
 // last page. A sync killed between pages leaves whole pages behind and the old (or, after a reset, no)
 // cursor, so the next run converges: upserts and deletes are idempotent, and a full sync replaces.
+// Pages are pipelined one deep: the next page is requested before the current one is written (DESIGN.md §6).
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/errors';
 import type { SyncProgress } from '../../shared/ipc/push';
+import { sqliteHandle } from '../db/connection';
 import { CalendarSourcesRepo, type ListedCalendar } from '../db/repos/calendar-sources';
 import { IntegrationsRepo } from '../db/repos/integrations';
 import { SettingsRepo } from '../db/repos/settings';
@@ -12,7 +14,7 @@ import { type Range, SyncedBlocksRepo, unionRange } from '../db/repos/synced-blo
 import type { CalendarIntegrationRow, CalendarSourceRow, Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import type { PushBus } from '../lib/push-bus';
-import type { CalendarAdapter, SyncWindow } from '../providers/calendar/types';
+import type { CalendarAdapter, SyncPage, SyncWindow } from '../providers/calendar/types';
 import type { IntegrationsService } from '../services/integrations-service';
 import type { LogsService } from '../services/logs-service';
 import { INTEGRATION_LABEL, type NotificationService } from '../services/notifications-service';
@@ -91,9 +93,12 @@ export class CalendarSyncEngine {
   readonly #d: SyncEngineDeps;
   readonly #running = new Map<string, Promise<unknown>>();
   readonly #blockListeners = new Set<(r: BlocksChanged) => void | Promise<void>>();
+  /** The connection's raw handle: pages are written with prepared statements (inside kysely's transaction). */
+  readonly #sqlite: ReturnType<typeof sqliteHandle>;
 
   constructor(deps: SyncEngineDeps) {
     this.#d = deps;
+    this.#sqlite = sqliteHandle(deps.db);
   }
 
   /** Called after each committed page with the time range whose busy blocks changed (conflict detection). */
@@ -272,46 +277,67 @@ export class CalendarSyncEngine {
     push: (phase: string) => void,
   ): Promise<void> {
     const scope = { organizerId: row.organizer_id, integrationId: row.id, calendarId: src.external_calendar_id };
+    const sqlite = this.#sqlite;
     let first = true;
     let saved = false;
     // Once this run emptied the calendar, every old place of a block is already inside the changed range.
     let emptiedThisRun = false;
     const phase = `${full ? 'full sync' : 'syncing'}: ${src.name}`;
     push(phase);
-    for await (const page of adapter.pullChanges(src.external_calendar_id, cursor, window)) {
-      opts.signal?.throwIfAborted();
-      const now = this.#d.clock.now();
-      const last = page.nextCursor !== null;
-      const prefixes = page.deleted.filter((id) => id.endsWith('#*')).map((id) => id.slice(0, -1));
-      const ids = page.deleted.filter((id) => !id.endsWith('#*'));
-      const range = await this.#d.db.transaction().execute(async (trx) => {
-        const blocks = new SyncedBlocksRepo(trx, scope);
-        const sources = new CalendarSourcesRepo(trx);
-        let r: Range | null = null;
-        // A full sync replaces everything of this calendar, and leaves no cursor until its last page lands.
-        if ((first && full) || page.resetLocal) {
-          emptiedThisRun = true;
-          if (page.resetLocal) cal.full = true; // the adapter restarted by itself (stale cursor)
-          r = unionRange(r, await blocks.deleteAll());
-          await sources.beginFull(src.id, window, now);
-        }
-        for (const p of prefixes) r = unionRange(r, await blocks.deletePrefix(p));
-        if (ids.length) r = unionRange(r, await blocks.deleteIds(ids));
-        if (page.upserted.length) {
-          r = unionRange(r, await blocks.upsert(page.upserted, now, { calendarEmpty: emptiedThisRun }));
-        }
-        if (last) await sources.finish(src.id, { cursor: page.nextCursor, window, full: full || page.resetLocal }, now);
-        return r;
-      });
-      first = false;
-      saved ||= last;
-      cal.pages++;
-      cal.upserted += page.upserted.length;
-      cal.deleted += page.deleted.length;
-      result.pages++;
-      result.eventsProcessed += page.upserted.length + page.deleted.length;
-      if (range) await this.#blocksChanged({ integrationId: row.id, calendarId: src.external_calendar_id, ...range });
-      push(phase);
+    const pages = adapter.pullChanges(src.external_calendar_id, cursor, window)[Symbol.asyncIterator]();
+    let next: Promise<IteratorResult<SyncPage>> | null = pages.next();
+    try {
+      for (;;) {
+        const step: IteratorResult<SyncPage> = await next;
+        next = null;
+        if (step.done) break;
+        const page = step.value;
+        opts.signal?.throwIfAborted();
+        const last = page.nextCursor !== null;
+        // Pipelined: the next page is asked for before this one is written, and given one turn of the event loop
+        // to get its request out (it reads the token from the database, which this page's transaction would
+        // otherwise hold first), so a remote provider's latency overlaps the write. Its failure, if any, is seen
+        // once this page committed, exactly as without the overlap.
+        next = pages.next();
+        next.catch(() => undefined);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const now = this.#d.clock.now();
+        const prefixes = page.deleted.filter((id) => id.endsWith('#*')).map((id) => id.slice(0, -1));
+        const ids = page.deleted.filter((id) => !id.endsWith('#*'));
+        const range = await this.#d.db.transaction().execute(async (trx) => {
+          const blocks = new SyncedBlocksRepo(trx, scope, sqlite);
+          const sources = new CalendarSourcesRepo(trx);
+          let r: Range | null = null;
+          // A full sync replaces everything of this calendar, and leaves no cursor until its last page lands.
+          if ((first && full) || page.resetLocal) {
+            emptiedThisRun = true;
+            if (page.resetLocal) cal.full = true; // the adapter restarted by itself (stale cursor)
+            r = unionRange(r, await blocks.deleteAll());
+            await sources.beginFull(src.id, window, now);
+          }
+          for (const p of prefixes) r = unionRange(r, await blocks.deletePrefix(p));
+          if (ids.length) r = unionRange(r, await blocks.deleteIds(ids));
+          if (page.upserted.length) {
+            r = unionRange(r, await blocks.upsert(page.upserted, now, { calendarEmpty: emptiedThisRun }));
+          }
+          if (last) await sources.finish(src.id, { cursor: page.nextCursor, window, full: full || page.resetLocal }, now);
+          return r;
+        });
+        first = false;
+        saved ||= last;
+        cal.pages++;
+        cal.upserted += page.upserted.length;
+        cal.deleted += page.deleted.length;
+        result.pages++;
+        result.eventsProcessed += page.upserted.length + page.deleted.length;
+        if (range) await this.#blocksChanged({ integrationId: row.id, calendarId: src.external_calendar_id, ...range });
+        push(phase);
+      }
+    } catch (err) {
+      // Let a request still in flight finish (never leave it running behind the caller), then close the adapter.
+      if (next) await next.catch(() => undefined);
+      await pages.return?.().catch(() => undefined);
+      throw err;
     }
     if (!saved) {
       // The adapter ended without a cursor (none to give, or no page at all): record the run, no cursor.
