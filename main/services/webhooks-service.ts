@@ -77,8 +77,12 @@ export class WebhooksService {
   }
 
   async update(input: ChannelParsed<'webhooks:update'>): Promise<WebhookView> {
-    await this.#require(input.id);
-    await this.#checkTarget(input.url, input.allowLocalTargets);
+    const current = await this.#require(input.id);
+    // The target is checked when it changes or the webhook is switched on; turning off, renaming or editing events
+    // of a webhook whose host no longer resolves must still work (every attempt is checked again anyway).
+    const targetChanged = input.url !== current.webhook_url || (input.allowLocalTargets ? 1 : 0) !== current.allow_local_targets;
+    const switchedOn = input.isActive === true && current.is_active === 0;
+    if (targetChanged || switchedOn) await this.#checkTarget(input.url, input.allowLocalTargets);
     await this.#repo.update(this.ctx.organizerId, input.id, {
       name: input.name,
       webhook_url: input.url,

@@ -42,6 +42,20 @@ describe('webhook management', () => {
   const create = (input: Record<string, unknown> = {}) => call<WebhookCreated>(t.core, 'webhooks:create', { ...form, ...input });
   const row = (id: string) => t.core.db.selectFrom('webhook_integrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
+  it('a webhook whose host stopped resolving can still be turned off and edited; switching it on checks again', async () => {
+    DNS['vanishing.example.com'] = [{ address: '93.184.216.36', family: 4 }];
+    const { webhook } = await create({ url: 'https://vanishing.example.com/hook' });
+    delete DNS['vanishing.example.com'];
+    const edit = { id: webhook.id, name: 'Renamed', url: webhook.webhookUrl, events: ['booking_created'], headers: {}, retryFailed: true, maxRetries: 3, allowLocalTargets: false };
+    expect(await call<WebhookView>(t.core, 'webhooks:update', { ...edit, isActive: false })).toMatchObject({ name: 'Renamed', isActive: false });
+    const on = await t.core.router.invoke('webhooks:update', { ...edit, isActive: true });
+    expect(on.ok).toBe(false);
+    expect((await row(webhook.id)).is_active).toBe(0);
+    const moved = await t.core.router.invoke('webhooks:update', { ...edit, url: 'https://vanishing.example.com/other' });
+    expect(moved.ok).toBe(false);
+    expect((await row(webhook.id)).webhook_url).toBe('https://vanishing.example.com/hook');
+  });
+
   it('create shows the secret once; list and get show only the mask; the column holds ciphertext; reveal opens it', async () => {
     const { webhook, secret } = await create();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
