@@ -6,6 +6,7 @@ import * as calendarSync from './2026-11-27-calendar-sync';
 import * as webhooks from './2026-11-28-webhooks';
 import * as webhookDeliveries from './2026-11-29-webhook-deliveries';
 import * as webhookAutoDisable from './2026-11-30-webhook-auto-disable';
+import * as blockedTimesLean from './2026-12-01-blocked-times-lean';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-25-initial': initial,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-webhooks': webhooks,
   '2026-11-29-webhook-deliveries': webhookDeliveries,
   '2026-11-30-webhook-auto-disable': webhookAutoDisable,
+  '2026-12-01-blocked-times-lean': blockedTimesLean,
 };

@@ -51,6 +51,8 @@ export class AvailabilityRepo {
         'i.provider_email',
         's.name as calendar_name',
       ])
+      // source IN (…) lets SQLite range over start_utc per source on blocked_times_source_start.
+      .where('b.source', 'in', ['manual', 'synced'])
       .where('b.organizer_id', '=', q.organizerId)
       .where('b.busy', '=', 1)
       .where('b.start_utc', '<', q.to)

@@ -29,16 +29,25 @@ export class BlockedTimesRepo {
   }
 
   async list(q: BlockQuery): Promise<{ rows: BlockedTimeRow[]; nextCursor: string | null }> {
-    let query = this.db.selectFrom('blocked_times').selectAll().where('organizer_id', '=', q.organizerId);
-    if (q.source) query = query.where('source', '=', q.source);
-    if (q.from !== undefined) query = query.where('end_utc', '>', q.from);
-    if (q.to !== undefined) query = query.where('start_utc', '<', q.to);
-    if (q.cursor) {
-      const [start, id] = decodeCursor<string>(q.cursor, 'string');
-      query = query.where((eb) =>
-        eb.or([eb('start_utc', '>', start), eb.and([eb('start_utc', '=', start), eb('id', '>', id)])]),
-      );
-    }
+    // One arm per source, each in (start_utc, id) order off blocked_times_source_start; without a source filter
+    // SQLite merges the two ordered arms (no sort of the whole table) and stops at the limit.
+    const cursor = q.cursor ? decodeCursor<string>(q.cursor, 'string') : null;
+    const arm = (source: BlockedTimeRow['source']) => {
+      let query = this.db
+        .selectFrom('blocked_times')
+        .selectAll()
+        .where('source', '=', source)
+        .where('organizer_id', '=', q.organizerId);
+      if (q.from !== undefined) query = query.where('end_utc', '>', q.from);
+      if (q.to !== undefined) query = query.where('start_utc', '<', q.to);
+      if (cursor) {
+        const [start, id] = cursor;
+        // A row value: SQLite seeks to it on the index instead of scanning the arm from its start.
+        query = query.where((eb) => eb(eb.refTuple('start_utc', 'id'), '>', eb.tuple(start, id)));
+      }
+      return query;
+    };
+    const query = q.source ? arm(q.source) : arm('manual').unionAll(arm('synced'));
     const rows = await query.orderBy('start_utc').orderBy('id').limit(q.limit + 1).execute();
     return keysetPage(rows, q.limit, (r) => [r.start_utc, r.id]);
   }
