@@ -26,13 +26,22 @@ export type HttpRequest = (
 /** An HttpRequest that holds connections; `close()` drops them (the worker calls it when it stops). */
 export type HttpTransport = HttpRequest & { close(): void };
 
+/** Sent unless the webhook's custom headers name their own User-Agent: lets receivers and their firewalls tell us apart. */
+export const WEBHOOK_USER_AGENT = 'Junction-Webhooks/1 (Standard Webhooks)';
+const hasUserAgent = (headers: Record<string, string>): boolean => Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent');
+
 function send(target: CheckedTarget, init: Parameters<HttpRequest>[1], agent: http.Agent | false): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     const mod = target.url.protocol === 'https:' ? https : http;
     const req = mod.request(target.url, {
       method: 'POST',
       lookup: pinnedLookup(target),
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(init.body), ...init.headers },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(init.body),
+        ...(hasUserAgent(init.headers) ? {} : { 'user-agent': WEBHOOK_USER_AGENT }),
+        ...init.headers,
+      },
       agent,
     });
     let settled = false;

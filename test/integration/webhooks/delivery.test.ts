@@ -139,6 +139,7 @@ describe('webhook delivery', () => {
       expect(r.headers.authorization).toBe('Bearer receiver-token');
       expect(r.headers['x-tenant']).toBe('acme');
       expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['user-agent']).toBe('Junction-Webhooks/1 (Standard Webhooks)');
       // A tampered body, a wrong secret and a stale timestamp are rejected by the verifier.
       expect(() => verify(secret, { ...r, body: r.body.replace('"version":1', '"version":2') })).toThrow();
       expect(() => verify('whsec_' + Buffer.alloc(32, 7).toString('base64'), r)).toThrow();
@@ -260,6 +261,13 @@ describe('webhook delivery', () => {
     expect((await deliveries({ eventType: 'booking_created' })).items).toHaveLength(2);
     const bad = await t.core.router.invoke('webhooks:deliveries', { eventType: 'booking_deleted' });
     expect(bad.ok ? null : bad.error.code).toBe('VALIDATION');
+  });
+
+  it("a custom User-Agent replaces Junction's", async () => {
+    await hook({ headers: { 'User-Agent': 'Acme-Relay/2' } });
+    await book();
+    await run();
+    expect(rx.received[0]!.headers['user-agent']).toBe('Acme-Relay/2');
   });
 
   it('a Retry-After beyond 24 hours is capped at 24 hours', async () => {
