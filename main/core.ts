@@ -37,6 +37,7 @@ import { createCalendarAdapterFor } from './providers/calendar/registry';
 import type { CalendarAdapter } from './providers/calendar/types';
 import { CircuitBreaker } from './providers/http/breaker';
 import { type AdapterFactory, type CalendarSync, createCalendarSync } from './sync';
+import { createLiveBusySource } from './services/availability/live-busy';
 
 export interface CoreConfig {
   /** Folder for the database and (Node hosts) the vault key. Created if missing. */
@@ -236,17 +237,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     };
 
     // Calendar sync (issue 4): engine, jobs, booking writes, calendar channels.
+    const adapterFor: AdapterFactory =
+      config.calendarAdapters ?? ((row) => createCalendarAdapterFor(row, { http, config: providers, vault, clock, outlookAdapters }));
     const calendarSync = await createCalendarSync({
       ...ctx,
       scheduler,
       logs: services.logs,
       integrations: services.integrations,
       notifications,
-      adapterFor:
-        config.calendarAdapters ??
-        ((row) => createCalendarAdapterFor(row, { http, config: providers, vault, clock, outlookAdapters })),
+      adapterFor,
     });
     bookingHook.fn = calendarSync.onBookingChanged;
+    // availability:get with `live: true` asks the providers through the same adapters (ProviderHttp) as the sync.
+    services.bookings.availability.useLiveBusy(createLiveBusySource({ db, organizerId: organizer.id, adapterFor }));
 
     const router = createRouter(services, accounts, appInfo, {
       onInternalError: (channel, err) => {

@@ -341,10 +341,29 @@ export interface AvailabilitySlot {
   endUtc: number;
 }
 
+/** A calendar asked live by availability:get (`live: true`). */
+export interface LiveCalendarRef {
+  integrationId: string;
+  provider: CalendarProvider;
+  accountEmail: string | null;
+  /** The calendar's name (its provider id when it has none). */
+  calendar: string;
+}
+
+/** A calendar that could not be asked live: its synced data was used instead. */
+export interface LiveCalendarError extends LiveCalendarRef {
+  /** What went wrong and what happens now, for a person. */
+  message: string;
+}
+
 export interface Availability {
   slots: AvailabilitySlot[];
   /** The organizer's IANA zone the slots are aligned in. */
   zone: string;
+  /** Only with `live: true`: the calendars whose busy times were asked from the provider just now. */
+  liveChecked?: LiveCalendarRef[];
+  /** Only with `live: true`: the calendars that could not be asked; their synced events still count. */
+  liveErrors?: LiveCalendarError[];
 }
 
 /** Something that makes a time busy: a manual block, a synced calendar event, or a scheduled booking. */

@@ -202,6 +202,8 @@ export const availabilityGet = z
     rangeEnd: epochMs,
     durationMinutes: z.number().int().min(5).max(480),
     stepMinutes: z.number().int().min(5).max(480).optional(),
+    /** Also ask the connected calendars that support it (Google freeBusy) right now, on top of the synced data. */
+    live: z.boolean().optional(),
   })
   .strict()
   .refine((v) => v.rangeEnd > v.rangeStart, { message: 'The end must be after the start', path: ['rangeEnd'] })

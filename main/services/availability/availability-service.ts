@@ -9,6 +9,7 @@ import { SettingsRepo } from '../../db/repos/settings';
 import { SETTING_CONFLICT_PREFERENCE } from '../settings-service';
 import type { ServiceContext } from '../context';
 import { freeSlots } from './free-slots';
+import type { LiveBusySource } from './live-busy';
 
 const MINUTE = 60_000;
 
@@ -16,6 +17,7 @@ export class AvailabilityService {
   readonly #repo: AvailabilityRepo;
   readonly #organizers: OrganizersRepo;
   readonly #settings: SettingsRepo;
+  #live: LiveBusySource | null = null;
 
   constructor(private readonly ctx: ServiceContext) {
     this.#repo = new AvailabilityRepo(ctx.db);
@@ -23,18 +25,32 @@ export class AvailabilityService {
     this.#settings = new SettingsRepo(ctx.db);
   }
 
+  /** Bound by the core once calendar sync exists: the live check of `availability:get` with `live: true`. */
+  useLiveBusy(source: LiveBusySource | null): void {
+    this.#live = source;
+  }
+
   async get(q: ChannelParsed<'availability:get'>): Promise<Availability> {
     const zone = await this.#zone();
     const rows = await this.#repo.busyItems({ organizerId: this.ctx.organizerId, from: q.rangeStart, to: q.rangeEnd });
+    const busy = rows.map((r) => ({ start: r.start_utc, end: r.end_utc }));
+    // Live busy times count in addition to the stored blocks and bookings; a calendar that could not be asked
+    // keeps counting through its synced events.
+    const live = q.live ? await (this.#live?.({ start: q.rangeStart, end: q.rangeEnd }) ?? { busy: [], checked: [], errors: [] }) : null;
+    if (live) busy.push(...live.busy);
     const slots = freeSlots({
       rangeStart: q.rangeStart,
       rangeEnd: q.rangeEnd,
       durationMs: q.durationMinutes * MINUTE,
       ...(q.stepMinutes ? { stepMs: q.stepMinutes * MINUTE } : {}),
-      busy: rows.map((r) => ({ start: r.start_utc, end: r.end_utc })),
+      busy,
       zone,
     });
-    return { slots: slots.map((s) => ({ startUtc: s.start, endUtc: s.end })), zone };
+    return {
+      slots: slots.map((s) => ({ startUtc: s.start, endUtc: s.end })),
+      zone,
+      ...(live ? { liveChecked: live.checked, liveErrors: live.errors } : {}),
+    };
   }
 
   async explain(q: ChannelParsed<'availability:explain'>): Promise<AvailabilityExplanation> {
