@@ -1,6 +1,9 @@
 import { createCore, type Core, type CoreConfig } from '../../main/core';
 import { ManualClock } from '../../main/lib/clock';
+import type { Booking } from '../../shared/domain';
 import { tempDir } from './temp';
+
+const HOUR = 3_600_000;
 
 export interface TestCore {
   core: Core;
@@ -30,4 +33,21 @@ export async function call<T = unknown>(core: Core, channel: string, input: unkn
   const r = await core.router.invoke(channel, input);
   if (!r.ok) throw new Error(`${channel} failed: ${JSON.stringify(r.error)}`);
   return r.data as T;
+}
+
+/**
+ * Books the n-th half-hour call, a day (plus n hours) after the core's clock, busy warnings overridden: a booking
+ * change whose side effects (outbox rows, calendar jobs) a test wants, with no time clash between calls.
+ */
+export function bookNth(t: TestCore, n: number): Promise<Booking> {
+  const start = t.clock.now() + (24 + n) * HOUR;
+  return call<Booking>(t.core, 'bookings:create', {
+    title: `Call ${n}`,
+    attendeeName: 'Ada',
+    attendeeEmail: 'ada@example.com',
+    startUtc: start,
+    endUtc: start + HOUR / 2,
+    timeZone: 'Europe/Paris',
+    overrideBusy: true,
+  });
 }

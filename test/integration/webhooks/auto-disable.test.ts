@@ -5,9 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppNotification, Booking, LogEntry, Page, WebhookCreated, WebhookDeliveryView, WebhookView } from '../../../shared/domain';
+import type { AppNotification, LogEntry, Page, WebhookCreated, WebhookDeliveryView, WebhookView } from '../../../shared/domain';
 import type { IntegrationChanged, WebhookDeliveryPush } from '../../../shared/ipc/push';
-import { call, makeCore, type TestCore } from '../../support/core';
+import { bookNth, call, makeCore, type TestCore } from '../../support/core';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -73,19 +73,7 @@ describe('a webhook failing every attempt for 5 days is disabled (Svix rule)', (
       allowLocalTargets: true,
       ...extra,
     });
-  const book = () => {
-    n++;
-    const start = t.clock.now() + (24 + n) * HOUR;
-    return call<Booking>(t.core, 'bookings:create', {
-      title: `Call ${n}`,
-      attendeeName: 'Ada',
-      attendeeEmail: 'ada@example.com',
-      startUtc: start,
-      endUtc: start + HOUR / 2,
-      timeZone: 'Europe/Paris',
-      overrideBusy: true,
-    });
-  };
+  const book = () => bookNth(t, ++n);
   const run = () => t.core.services.webhookDelivery.runDue();
   const get = (id: string) => call<WebhookView>(t.core, 'webhooks:get', { id });
   const stored = (id: string) =>

@@ -11,7 +11,7 @@ import type { Booking, Page, WebhookCreated, WebhookDeliveryView, WebhookSecretR
 import type { WebhookDeliveryPush } from '../../../shared/ipc/push';
 import { createCore, type Core } from '../../../main/core';
 import { ManualClock } from '../../../main/lib/clock';
-import { call, makeCore, type TestCore } from '../../support/core';
+import { bookNth, call, makeCore, type TestCore } from '../../support/core';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -86,19 +86,7 @@ describe('webhook delivery', () => {
       ...extra,
     });
   let n = 0;
-  const book = () => {
-    n++;
-    const start = t.clock.now() + (24 + n) * HOUR;
-    return call<Booking>(t.core, 'bookings:create', {
-      title: `Intro ${n}`,
-      attendeeName: 'Ada',
-      attendeeEmail: 'ada@example.com',
-      startUtc: start,
-      endUtc: start + HOUR / 2,
-      timeZone: 'Europe/Paris',
-      overrideBusy: true,
-    });
-  };
+  const book = () => bookNth(t, ++n);
   const deliveries = (q: Record<string, unknown> = {}) => call<Page<WebhookDeliveryView>>(t.core, 'webhooks:deliveries', q);
 
   beforeEach(async () => {

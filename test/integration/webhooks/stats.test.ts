@@ -4,8 +4,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Booking, WebhookCreated, WebhookView } from '../../../shared/domain';
-import { call, makeCore, type TestCore } from '../../support/core';
+import type { WebhookCreated, WebhookView } from '../../../shared/domain';
+import { bookNth, call, makeCore, type TestCore } from '../../support/core';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -63,19 +63,7 @@ describe('webhook delivery figures', () => {
       allowLocalTargets: true,
       ...extra,
     });
-  const book = () => {
-    n++;
-    const start = t.clock.now() + (24 + n) * HOUR;
-    return call<Booking>(t.core, 'bookings:create', {
-      title: `Call ${n}`,
-      attendeeName: 'Ada',
-      attendeeEmail: 'ada@example.com',
-      startUtc: start,
-      endUtc: start + HOUR / 2,
-      timeZone: 'Europe/Paris',
-      overrideBusy: true,
-    });
-  };
+  const book = () => bookNth(t, ++n);
   const run = () => t.core.services.webhookDelivery.runDue();
   const list = () => call<WebhookView[]>(t.core, 'webhooks:list', {});
   const get = (id: string) => call<WebhookView>(t.core, 'webhooks:get', { id });
