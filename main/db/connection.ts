@@ -27,11 +27,13 @@ const handles = new WeakMap<Kysely<Database>, SqliteDatabase.Database>();
 
 /**
  * The raw better-sqlite3 handle behind a Kysely opened by openDatabase, for repositories (main/db/** only) whose
- * hot paths run prepared statements; null for any other Kysely. It is the same single connection, so such a
- * statement joins whatever transaction kysely has open on it: run them only inside a transaction of your own.
+ * hot paths run prepared statements. It is the same single connection, so such a statement joins whatever
+ * transaction kysely has open on it: run them only inside a transaction of your own.
  */
-export function sqliteHandle(db: Kysely<Database>): SqliteDatabase.Database | null {
-  return handles.get(db) ?? null;
+export function sqliteHandle(db: Kysely<Database>): SqliteDatabase.Database {
+  const sqlite = handles.get(db);
+  if (!sqlite) throw new Error('This database was not opened by openDatabase: it has no raw handle.');
+  return sqlite;
 }
 
 export function openDatabase(file: string): OpenedDatabase {

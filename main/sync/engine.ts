@@ -93,7 +93,7 @@ export class CalendarSyncEngine {
   readonly #d: SyncEngineDeps;
   readonly #running = new Map<string, Promise<unknown>>();
   readonly #blockListeners = new Set<(r: BlocksChanged) => void | Promise<void>>();
-  /** The connection's raw handle: pages are written with prepared statements (inside kysely's transaction). */
+  /** The connection's raw handle: synced blocks are written with prepared statements (inside kysely's transactions). */
   readonly #sqlite: ReturnType<typeof sqliteHandle>;
 
   constructor(deps: SyncEngineDeps) {
@@ -139,7 +139,7 @@ export class CalendarSyncEngine {
       const first = (await repo.list(integrationId)).length === 0;
       const { removed } = await repo.mirror(integrationId, listed, first ? defaultSelection(row, listed) : () => false, now);
       for (const r of removed) {
-        await new SyncedBlocksRepo(trx, { organizerId: row.organizer_id, integrationId, calendarId: r.external_calendar_id }).deleteAll();
+        await new SyncedBlocksRepo(this.#sqlite, { organizerId: row.organizer_id, integrationId, calendarId: r.external_calendar_id }).deleteAll();
       }
     });
     return new CalendarSourcesRepo(this.#d.db).list(integrationId);
@@ -277,7 +277,6 @@ export class CalendarSyncEngine {
     push: (phase: string) => void,
   ): Promise<void> {
     const scope = { organizerId: row.organizer_id, integrationId: row.id, calendarId: src.external_calendar_id };
-    const sqlite = this.#sqlite;
     let first = true;
     let saved = false;
     // Once this run emptied the calendar, every old place of a block is already inside the changed range.
@@ -305,7 +304,7 @@ export class CalendarSyncEngine {
         const prefixes = page.deleted.filter((id) => id.endsWith('#*')).map((id) => id.slice(0, -1));
         const ids = page.deleted.filter((id) => !id.endsWith('#*'));
         const range = await this.#d.db.transaction().execute(async (trx) => {
-          const blocks = new SyncedBlocksRepo(trx, scope, sqlite);
+          const blocks = new SyncedBlocksRepo(this.#sqlite, scope);
           const sources = new CalendarSourcesRepo(trx);
           let r: Range | null = null;
           // A full sync replaces everything of this calendar, and leaves no cursor until its last page lands.
@@ -343,7 +342,7 @@ export class CalendarSyncEngine {
       // The adapter ended without a cursor (none to give, or no page at all): record the run, no cursor.
       const now = this.#d.clock.now();
       const range = await this.#d.db.transaction().execute(async (trx) => {
-        const r = first && full ? await new SyncedBlocksRepo(trx, scope).deleteAll() : null;
+        const r = first && full ? await new SyncedBlocksRepo(this.#sqlite, scope).deleteAll() : null;
         await new CalendarSourcesRepo(trx).finish(src.id, { cursor: null, window, full }, now);
         return r;
       });

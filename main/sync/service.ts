@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors';
 import type { ChannelParsed } from '../../shared/ipc/contract';
 import { CalendarSourcesRepo } from '../db/repos/calendar-sources';
 import { IntegrationsRepo } from '../db/repos/integrations';
+import { sqliteHandle } from '../db/connection';
 import { SyncedBlocksRepo } from '../db/repos/synced-blocks';
 import type { CalendarIntegrationRow, CalendarSourceRow, Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
@@ -80,7 +81,7 @@ export class CalendarSyncService {
         const { deselected } = await repo.setSelected(row.id, input.selectedCalendarIds, now);
         // A calendar no longer selected stops blocking availability at once.
         for (const s of deselected) {
-          await new SyncedBlocksRepo(trx, { organizerId: row.organizer_id, integrationId: row.id, calendarId: s.external_calendar_id }).deleteAll();
+          await new SyncedBlocksRepo(sqliteHandle(this.d.db), { organizerId: row.organizer_id, integrationId: row.id, calendarId: s.external_calendar_id }).deleteAll();
         }
         selectionChanged = true;
       }

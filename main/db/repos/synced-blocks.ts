@@ -1,12 +1,9 @@
 // Synced busy times in blocked_times (source 'synced'), keyed by (integration, calendar, external id).
-// Used inside the engine's per-page transaction. The hot path (a full sync writes tens of thousands of rows)
-// runs prepared better-sqlite3 statements on the connection's raw handle, compiled once per connection: kysely
-// compiling a 500-row insert per chunk cost more than SQLite writing it. Without a handle (any Kysely not opened
-// by openDatabase) the same operations go through kysely.
+// Used inside a transaction (the engine's per-page one, or a deselection's). A full sync writes tens of thousands
+// of rows, so every operation runs prepared better-sqlite3 statements on the connection's raw handle, compiled
+// once per connection: kysely compiling a 500-row insert per chunk cost more than SQLite writing it.
 import { randomUUID } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../schema';
 
 export interface SyncedBlockInput {
   externalId: string;
@@ -22,9 +19,6 @@ export interface Range {
   start: number;
   end: number;
 }
-
-/** 13 bound values per row; SQLite allows 32766 per statement. */
-const CHUNK = 500;
 
 const unionRange = (a: Range | null, b: Range | null): Range | null =>
   !a ? b : !b ? a : { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
@@ -129,205 +123,101 @@ const toRange = (r: { s: number | null; e: number | null } | undefined): Range |
 const likePattern = (prefix: string) => prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
 
 export class SyncedBlocksRepo {
-  readonly #fast: Statements | null;
+  readonly #fast: Statements;
 
   /**
-   * `sqlite`: the raw handle of the connection `db` runs on (connection.ts sqliteHandle), for prepared
-   * statements. Pass it only when `db` is a transaction of that connection: raw statements join whatever
-   * transaction is open on it.
+   * `sqlite`: the raw handle of the connection (connection.ts sqliteHandle). Its statements join whatever
+   * transaction is open on that connection: use the repo only inside a transaction of your own.
    */
   constructor(
-    private readonly db: Kysely<Database>,
+    sqlite: SqliteDatabase.Database,
     private readonly scope: { organizerId: string; integrationId: string; calendarId: string },
-    sqlite: SqliteDatabase.Database | null = null,
   ) {
-    this.#fast = sqlite ? statementsFor(sqlite) : null;
-  }
-
-  #base() {
-    return this.db
-      .selectFrom('blocked_times')
-      .where('integration_id', '=', this.scope.integrationId)
-      .where('external_calendar_id', '=', this.scope.calendarId);
-  }
-
-  async #range(only: { ids?: string[]; like?: RawBuilder<boolean> } = {}): Promise<Range | null> {
-    let q = this.#base();
-    if (only.ids) q = q.where('external_id', 'in', only.ids);
-    if (only.like) q = q.where(only.like);
-    const r = await q
-      .select((eb) => [eb.fn.min<number>('start_utc').as('s'), eb.fn.max<number>('end_utc').as('e')])
-      .executeTakeFirst();
-    return toRange(r);
+    this.#fast = statementsFor(sqlite);
   }
 
   /** Everything of this calendar (resetLocal). Returns the range the removed blocks covered. */
-  async deleteAll(): Promise<Range | null> {
+  deleteAll(): Promise<Range | null> {
     const { integrationId, calendarId } = this.scope;
-    if (this.#fast) {
-      const range = toRange(this.#fast.rangeAll.get(integrationId, calendarId));
-      if (range) this.#fast.deleteAll.run(integrationId, calendarId);
-      return range;
-    }
-    const range = await this.#range();
-    await this.db
-      .deleteFrom('blocked_times')
-      .where('integration_id', '=', integrationId)
-      .where('external_calendar_id', '=', calendarId)
-      .execute();
-    return range;
+    const range = toRange(this.#fast.rangeAll.get(integrationId, calendarId));
+    if (range) this.#fast.deleteAll.run(integrationId, calendarId);
+    return Promise.resolve(range);
   }
 
   /** Blocks whose external id starts with `prefix` (a CalDAV resource's expanded instances: `${href}#`). */
-  async deletePrefix(prefix: string): Promise<Range | null> {
+  deletePrefix(prefix: string): Promise<Range | null> {
     const pattern = likePattern(prefix);
     const { integrationId, calendarId } = this.scope;
-    if (this.#fast) {
-      const range = toRange(this.#fast.rangeLike.get(integrationId, calendarId, pattern));
-      if (range) this.#fast.deleteLike.run(integrationId, calendarId, pattern);
-      return range;
-    }
-    const like = sql<boolean>`external_id LIKE ${pattern} ESCAPE '\\'`;
-    const range = await this.#range({ like });
-    await this.db
-      .deleteFrom('blocked_times')
-      .where('integration_id', '=', integrationId)
-      .where('external_calendar_id', '=', calendarId)
-      .where(like)
-      .execute();
-    return range;
+    const range = toRange(this.#fast.rangeLike.get(integrationId, calendarId, pattern));
+    if (range) this.#fast.deleteLike.run(integrationId, calendarId, pattern);
+    return Promise.resolve(range);
   }
 
-  async deleteIds(ids: string[]): Promise<Range | null> {
+  deleteIds(ids: string[]): Promise<Range | null> {
+    if (!ids.length) return Promise.resolve(null);
     const { integrationId, calendarId } = this.scope;
-    if (this.#fast) {
-      if (!ids.length) return null;
-      const json = JSON.stringify(ids);
-      const range = toRange(this.#fast.rangeIds.get(integrationId, calendarId, json));
-      if (range) this.#fast.deleteIds.run(integrationId, calendarId, json);
-      return range;
-    }
-    let range: Range | null = null;
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
-      range = unionRange(range, await this.#range({ ids: chunk }));
-      await this.db
-        .deleteFrom('blocked_times')
-        .where('integration_id', '=', integrationId)
-        .where('external_calendar_id', '=', calendarId)
-        .where('external_id', 'in', chunk)
-        .execute();
-    }
-    return range;
+    const json = JSON.stringify(ids);
+    const range = toRange(this.#fast.rangeIds.get(integrationId, calendarId, json));
+    if (range) this.#fast.deleteIds.run(integrationId, calendarId, json);
+    return Promise.resolve(range);
   }
 
   /** Insert or update by (integration, calendar, external id). Returns the old and new range touched. */
-  async upsert(events: SyncedBlockInput[], now: number, opts: { calendarEmpty?: boolean } = {}): Promise<Range | null> {
-    if (!events.length) return null;
+  upsert(events: SyncedBlockInput[], now: number, opts: { calendarEmpty?: boolean } = {}): Promise<Range | null> {
+    if (!events.length) return Promise.resolve(null);
+    const { organizerId, integrationId, calendarId } = this.scope;
+    const f = this.#fast;
     // The old places of updated blocks matter for conflict recomputation; a calendar just emptied has none.
-    let range: Range | null = null;
-    if (this.#fast) {
-      const { organizerId, integrationId, calendarId } = this.scope;
-      const f = this.#fast;
-      if (!opts.calendarEmpty) {
-        range = toRange(f.rangeIds.get(integrationId, calendarId, JSON.stringify(events.map((e) => e.externalId))));
-      }
-      let start = Infinity;
-      let end = -Infinity;
-      const n = events.length;
-      let i = 0;
-      if (n >= BATCH) {
-        const args: unknown[] = new Array<unknown>(4 + BATCH * ROW_PARAMS);
-        args[0] = organizerId;
-        args[1] = integrationId;
-        args[2] = calendarId;
-        args[3] = now;
-        for (; i + BATCH <= n; i += BATCH) {
-          let a = 4;
-          for (let j = i; j < i + BATCH; j++) {
-            const e = events[j]!;
-            if (e.startUtc < start) start = e.startUtc;
-            if (e.endUtc > end) end = e.endUtc;
-            args[a++] = orderedUuid();
-            args[a++] = e.externalId;
-            args[a++] = e.title;
-            args[a++] = e.startUtc;
-            args[a++] = e.endUtc;
-            args[a++] = e.timeZone;
-            args[a++] = e.allDay ? 1 : 0;
-            args[a++] = e.busy ? 1 : 0;
-          }
-          f.upsertBatch.run(args);
+    const range = opts.calendarEmpty ? null : toRange(f.rangeIds.get(integrationId, calendarId, JSON.stringify(events.map((e) => e.externalId))));
+    let start = Infinity;
+    let end = -Infinity;
+    const n = events.length;
+    let i = 0;
+    if (n >= BATCH) {
+      const args: unknown[] = new Array<unknown>(4 + BATCH * ROW_PARAMS);
+      args[0] = organizerId;
+      args[1] = integrationId;
+      args[2] = calendarId;
+      args[3] = now;
+      for (; i + BATCH <= n; i += BATCH) {
+        let a = 4;
+        for (let j = i; j < i + BATCH; j++) {
+          const e = events[j]!;
+          if (e.startUtc < start) start = e.startUtc;
+          if (e.endUtc > end) end = e.endUtc;
+          args[a++] = orderedUuid();
+          args[a++] = e.externalId;
+          args[a++] = e.title;
+          args[a++] = e.startUtc;
+          args[a++] = e.endUtc;
+          args[a++] = e.timeZone;
+          args[a++] = e.allDay ? 1 : 0;
+          args[a++] = e.busy ? 1 : 0;
         }
+        f.upsertBatch.run(args);
       }
-      for (; i < n; i++) {
-        const e = events[i]!;
-        if (e.startUtc < start) start = e.startUtc;
-        if (e.endUtc > end) end = e.endUtc;
-        f.upsert.run(
-          orderedUuid(),
-          organizerId,
-          integrationId,
-          calendarId,
-          e.externalId,
-          e.title,
-          e.startUtc,
-          e.endUtc,
-          e.timeZone,
-          e.allDay ? 1 : 0,
-          e.busy ? 1 : 0,
-          now,
-          now,
-        );
-      }
-      return unionRange(range, { start, end });
     }
-    for (let i = 0; i < events.length; i += CHUNK) {
-      const chunk = events.slice(i, i + CHUNK);
-      if (!opts.calendarEmpty) range = unionRange(range, await this.#range({ ids: chunk.map((e) => e.externalId) }));
-      for (const e of chunk) range = unionRange(range, { start: e.startUtc, end: e.endUtc });
-      await this.db
-        .insertInto('blocked_times')
-        .values(
-          chunk.map((e) => ({
-            id: orderedUuid(),
-            organizer_id: this.scope.organizerId,
-            source: 'synced' as const,
-            integration_id: this.scope.integrationId,
-            external_calendar_id: this.scope.calendarId,
-            external_id: e.externalId,
-            title: e.title,
-            start_utc: e.startUtc,
-            end_utc: e.endUtc,
-            time_zone: e.timeZone,
-            all_day: e.allDay ? 1 : 0,
-            busy: e.busy ? 1 : 0,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['integration_id', 'external_calendar_id', 'external_id'])
-            .where('integration_id', 'is not', null)
-            .doUpdateSet((eb) => ({
-              title: eb.ref('excluded.title'),
-              start_utc: eb.ref('excluded.start_utc'),
-              end_utc: eb.ref('excluded.end_utc'),
-              time_zone: eb.ref('excluded.time_zone'),
-              all_day: eb.ref('excluded.all_day'),
-              busy: eb.ref('excluded.busy'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-        )
-        .execute();
+    for (; i < n; i++) {
+      const e = events[i]!;
+      if (e.startUtc < start) start = e.startUtc;
+      if (e.endUtc > end) end = e.endUtc;
+      f.upsert.run(
+        orderedUuid(),
+        organizerId,
+        integrationId,
+        calendarId,
+        e.externalId,
+        e.title,
+        e.startUtc,
+        e.endUtc,
+        e.timeZone,
+        e.allDay ? 1 : 0,
+        e.busy ? 1 : 0,
+        now,
+        now,
+      );
     }
-    return range;
-  }
-
-  async count(): Promise<number> {
-    const r = await this.#base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
+    return Promise.resolve(unionRange(range, { start, end }));
   }
 }
 
